@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Convention Monitoring Portal"
+admin.site.site_title = "Convention Monitoring Portal"
+admin.site.index_title = "Back office"
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("measures.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,599 @@
+"""Parties to the Convention, organisations, the monitoring framework and the measures reported under it."""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+#: Article 29: the Convention entered into force on this day, three months after the 30th instrument.
+CONVENTION_ENTRY_INTO_FORCE = datetime.date(2007, 3, 18)
+
+
+def add_months(day, months):
+    """The same day `months` later, or the last day of that month if the day does not exist."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def entry_into_force_for(deposit_date):
+    """Article 29: three months after deposit, but not before the Convention itself entered into force."""
+    if deposit_date is None:
+        return None
+    return max(add_months(deposit_date, 3), CONVENTION_ENTRY_INTO_FORCE)
+
+
+class TranslatedNameMixin(models.Model):
+    """A name in the portal's three languages; `name` follows the active language, falling back to English."""
+
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class RecordLanguage(models.TextChoices):
+    """The language a record or report is written in (the Convention's working languages first)."""
+
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh", _("Chinese")
+    PORTUGUESE = "pt", _("Portuguese")
+    RUSSIAN = "ru", _("Russian")
+    OTHER = "other", _("Other")
+
+
+class ElectoralGroup(models.TextChoices):
+    I = "I", _("Group I (Western Europe and North America)")  # noqa: E741
+    II = "II", _("Group II (Eastern Europe)")
+    III = "III", _("Group III (Latin America and the Caribbean)")
+    IV = "IV", _("Group IV (Asia and the Pacific)")
+    VA = "Va", _("Group V(a) (Africa)")
+    VB = "Vb", _("Group V(b) (Arab States)")
+
+
+class PartyKind(models.TextChoices):
+    STATE = "state", _("State")
+    REIO = "reio", _("Regional economic integration organisation")
+
+
+class Instrument(models.TextChoices):
+    RATIFICATION = "ratification", _("Ratification")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    APPROVAL = "approval", _("Approval")
+    ACCESSION = "accession", _("Accession")
+    UNSPECIFIED = "ratification_acceptance_or_approval", _("Ratification, acceptance or approval (unspecified)")
+
+
+class Party(TranslatedNameMixin):
+    """A State or regional economic integration organisation that has deposited an instrument."""
+
+    EU_SLUG = "eu"
+
+    Kind = PartyKind
+
+    Instrument = Instrument
+
+    iso3 = models.CharField(
+        _("ISO 3166-1 alpha-3 code"), max_length=3, blank=True, help_text=_("Empty for the European Union.")
+    )
+    slug = models.SlugField(_("URL key"), max_length=3, unique=True, help_text=_("Lower-case ISO code; eu for the EU."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STATE)
+    instrument = models.CharField(
+        _("instrument"),
+        max_length=40,
+        choices=Instrument.choices,
+        blank=True,
+        help_text=_("Empty where the source gives the date but not the type of instrument."),
+    )
+    deposit_date = models.DateField(_("date of deposit"), null=True, blank=True)
+    entry_into_force = models.DateField(
+        _("entry into force"),
+        null=True,
+        blank=True,
+        help_text=_("Computed by Article 29 (deposit + 3 months, not before 18 March 2007) when left empty."),
+    )
+    electoral_group = models.CharField(
+        _("UNESCO electoral group"), max_length=3, choices=ElectoralGroup.choices, blank=True
+    )
+    unesco_region = models.CharField(_("UNESCO region"), max_length=60, blank=True)
+    declarations = models.TextField(_("declarations"), blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("Party")
+        verbose_name_plural = _("Parties")
+        constraints = [
+            models.UniqueConstraint(fields=["iso3"], condition=~Q(iso3=""), name="party_iso3_unique"),
+            models.CheckConstraint(condition=Q(kind__in=PartyKind.values), name="party_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(instrument="") | Q(instrument__in=Instrument.values), name="party_instrument_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(electoral_group="") | Q(electoral_group__in=ElectoralGroup.values),
+                name="party_electoral_group_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["electoral_group"], name="party_electoral_group_idx"),
+            models.Index(fields=["deposit_date"], name="party_deposit_date_idx"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.iso3 = self.iso3.upper()
+        self.slug = self.iso3.lower() if self.iso3 else self.EU_SLUG
+        if self.entry_into_force is None:
+            self.entry_into_force = entry_into_force_for(self.deposit_date)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("measures:party-detail", args=[self.slug])
+
+
+class OrganisationKind(models.TextChoices):
+    CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
+    COALITION = "coalition", _("Coalition")
+    FEDERATION = "federation", _("Federation")
+    GOVERNMENT = "government", _("Government")
+    SUBNATIONAL_GOVERNMENT = "subnational_government", _("Subnational government")
+    PUBLIC_BODY = "public_body", _("Public body")
+    NATIONAL_COMMISSION = "national_commission", _("National Commission for UNESCO")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+    ACADEMIC = "academic", _("Academic")
+    PRIVATE = "private", _("Private")
+
+
+class Organisation(models.Model):
+    Kind = OrganisationKind
+
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("URL key"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    country = models.ForeignKey(
+        Party,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    founding_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    member_of = models.ManyToManyField(
+        "self",
+        through="OrganisationMembership",
+        through_fields=("member", "organisation"),
+        symmetrical=False,
+        related_name="members",
+        blank=True,
+        verbose_name=_("member of"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(founding_year__isnull=True) | Q(founding_year__gte=1800, founding_year__lte=2100),
+                name="organisation_founding_year_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:organisation-detail", args=[self.slug])
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+class OrganisationMembership(models.Model):
+    """One organisation's place in another: a member, or the one that runs its secretariat."""
+
+    Role = MembershipRole
+
+    member = models.ForeignKey(
+        Organisation, verbose_name=_("member"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="member_links"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["organisation__name", "member__name", "role"]
+        verbose_name = _("organisation membership")
+        verbose_name_plural = _("organisation memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "organisation", "role"], name="organisation_membership_unique"),
+            models.CheckConstraint(condition=~Q(member=F("organisation")), name="organisation_not_member_of_itself"),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="organisation_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_role_display()} — {self.organisation}"
+
+
+class Goal(TranslatedNameMixin):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="goal_number_1_to_4")]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class AreaOfMonitoring(TranslatedNameMixin):
+    slug = models.SlugField(_("URL key"), max_length=80, unique=True)
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="areas")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name_en"]
+        verbose_name = _("area of monitoring")
+        verbose_name_plural = _("areas of monitoring")
+
+
+class CulturalDomain(TranslatedNameMixin):
+    slug = models.SlugField(_("URL key"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name_en"]
+        verbose_name = _("cultural domain")
+        verbose_name_plural = _("cultural domains")
+
+
+class ReportingCycle(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+
+    def __str__(self):
+        return str(self.year)
+
+
+class PeriodicReportQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=PeriodicReport.NOT_YET_SUBMITTED, cycle__deadline__lt=today)
+
+
+class ReportStatus(models.TextChoices):
+    EXPECTED = "expected", _("Expected")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    TRANSMITTED = "transmitted", _("Transmitted")
+    PUBLISHED = "published", _("Published")
+
+
+class PeriodicReport(models.Model):
+    """A Party's quadrennial periodic report for one cycle."""
+
+    Status = ReportStatus
+
+    NOT_YET_SUBMITTED = (Status.EXPECTED, Status.DRAFT)
+
+    party = models.ForeignKey(Party, verbose_name=_("Party"), on_delete=models.PROTECT, related_name="reports")
+    cycle = models.ForeignKey(
+        ReportingCycle, verbose_name=_("reporting cycle"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.EXPECTED)
+    submission_date = models.DateField(_("submission date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=RecordLanguage.choices, blank=True)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    objects = PeriodicReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cycle__year", "party__name_en"]
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        constraints = [
+            models.UniqueConstraint(fields=["party", "cycle"], name="periodic_report_one_per_party_and_cycle"),
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="periodic_report_status_valid"),
+        ]
+        indexes = [models.Index(fields=["status"], name="periodic_report_status_idx")]
+
+    def __str__(self):
+        return f"{self.party} — {self.cycle}"
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        deadline = self.cycle.deadline
+        return self.status in self.NOT_YET_SUBMITTED and deadline is not None and deadline < today
+
+
+class MeasureQuerySet(models.QuerySet):
+    def published(self):
+        """The only measures the public, feeds, exports and the API may ever see."""
+        return self.filter(status=Measure.Status.PUBLISHED)
+
+    def with_list_relations(self):
+        return self.select_related("party", "organisation")
+
+    def refresh_goals(self):
+        """Store, for every measure here, the goals of its areas plus the goals ticked directly."""
+        measure_ids = self.values("pk")
+        goals_through = Measure.goals.through
+        pairs = set(
+            Measure.areas.through.objects.filter(measure_id__in=measure_ids).values_list(
+                "measure_id", "areaofmonitoring__goal_id"
+            )
+        )
+        pairs.update(
+            Measure.goals_ticked.through.objects.filter(measure_id__in=measure_ids).values_list("measure_id", "goal_id")
+        )
+        goals_through.objects.filter(measure_id__in=measure_ids).delete()
+        goals_through.objects.bulk_create(
+            [goals_through(measure_id=measure_id, goal_id=goal_id) for measure_id, goal_id in pairs], batch_size=5000
+        )
+
+    refresh_goals.alters_data = True
+
+
+class ReportedBy(models.TextChoices):
+    PARTY = "party", _("Party")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+
+
+class Evaluated(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class MeasureStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Measure(models.Model):
+    """A policy, measure or initiative reported in a periodic report, by a Party or by civil society."""
+
+    ReportedBy = ReportedBy
+
+    Evaluated = Evaluated
+
+    Status = MeasureStatus
+
+    title = models.CharField(_("title"), max_length=500)
+    party = models.ForeignKey(Party, verbose_name=_("Party"), on_delete=models.PROTECT, related_name="measures")
+    periodic_report = models.ForeignKey(
+        PeriodicReport,
+        verbose_name=_("periodic report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
+    report_year = models.PositiveSmallIntegerField(_("report year"), null=True, blank=True)
+    reported_by = models.CharField(
+        _("reported by"), max_length=20, choices=ReportedBy.choices, default=ReportedBy.PARTY
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reporting organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text=_("Required when the measure is reported by civil society."),
+    )
+    period_start = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, help_text=_("Leave empty for an ongoing measure.")
+    )
+    main_features = models.TextField(_("Describe the main features of the measure/initiative"), blank=True)
+    results = models.TextField(
+        _("What are the results achieved so far through the implementation of the measure/initiative?"),
+        blank=True,
+    )
+    financial_resources = models.TextField(_("Financial resources allocated"), blank=True)
+    financial_resources_usd = models.DecimalField(
+        _("financial resources in USD"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A number where one can be read from the text above."),
+    )
+    evaluated = models.CharField(
+        _("Has the implementation been evaluated?"),
+        max_length=10,
+        choices=Evaluated.choices,
+        default=Evaluated.UNKNOWN,
+    )
+    evaluation_findings = models.TextField(_("evaluation findings"), blank=True)
+    areas = models.ManyToManyField(
+        AreaOfMonitoring, verbose_name=_("areas of monitoring"), related_name="measures", blank=True
+    )
+    goals_ticked = models.ManyToManyField(
+        Goal,
+        verbose_name=_("goals ticked directly"),
+        related_name="measures_ticked",
+        blank=True,
+        help_text=_("Goals of the chosen areas are added automatically."),
+    )
+    # Stored, not computed per query: the goals of the measure's areas plus the goals ticked directly.
+    # Kept in step by signals (measures/signals.py) so goal filters and facets are one plain join.
+    goals = models.ManyToManyField(Goal, verbose_name=_("goals"), related_name="measures", blank=True, editable=False)
+    domains = models.ManyToManyField(
+        CulturalDomain, verbose_name=_("cultural domains"), related_name="measures", blank=True
+    )
+    is_youth = models.BooleanField(_("youth"), default=False)
+    is_preferential_treatment = models.BooleanField(_("preferential treatment"), default=False)
+    is_innovative = models.BooleanField(_("innovative practice"), default=False)
+    language = models.CharField(
+        _("language of the record"), max_length=10, choices=RecordLanguage.choices, default=RecordLanguage.ENGLISH
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    status = models.CharField(_("publication status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-report_year", "title"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="measure_period_start_before_end",
+                violation_error_message=_("The start year must not be after the end year."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reported_by="civil_society") | Q(organisation__isnull=False),
+                name="measure_civil_society_has_organisation",
+                violation_error_message=_("A measure reported by civil society needs its reporting organisation."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=MeasureStatus.values), name="measure_status_valid"),
+            models.CheckConstraint(condition=Q(reported_by__in=ReportedBy.values), name="measure_reported_by_valid"),
+            models.CheckConstraint(condition=Q(evaluated__in=Evaluated.values), name="measure_evaluated_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="measure_status_published_idx"),
+            models.Index(fields=["report_year"], name="measure_report_year_idx"),
+            models.Index(fields=["reported_by"], name="measure_reported_by_idx"),
+            models.Index(fields=["period_start", "period_end"], name="measure_period_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("measures:measure-detail", args=[self.pk])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.reported_by == self.ReportedBy.CIVIL_SOCIETY and self.organisation_id is None:
+            errors["organisation"] = _("A measure reported by civil society needs its reporting organisation.")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            errors["period_end"] = _("The end year must not be before the start year.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_reported_by_civil_society(self):
+        return self.reported_by == self.ReportedBy.CIVIL_SOCIETY
+
+    @property
+    def is_ongoing(self):
+        return self.period_end is None
+
+    def refresh_goals(self):
+        """Store the goals of the measure's areas plus those ticked directly."""
+        Measure.objects.filter(pk=self.pk).refresh_goals()
+
+    refresh_goals.alters_data = True
+
+
+class EntityType(models.TextChoices):
+    PUBLIC_SECTOR = "public", _("Public sector")
+    PRIVATE_SECTOR = "private", _("Private sector")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    INTERNATIONAL = "international", _("International")
+    OTHER = "other", _("Other")
+
+
+class Partner(models.Model):
+    """A partner engaged in a measure, as the reporting form lists them."""
+
+    EntityType = EntityType
+
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("name"), max_length=300)
+    entity_type = models.CharField(_("type of entity"), max_length=20, choices=EntityType.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["measure", "position", "pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(condition=Q(entity_type__in=EntityType.values), name="partner_entity_type_valid")
+        ]
+
+    def __str__(self):
+        return self.name

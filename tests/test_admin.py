@@ -1,0 +1,62 @@
+"""Every admin page a superuser can reach answers 200."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from measures.models import Measure, Partner, PeriodicReport, ReportingCycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def everything(reference_data):
+    measure = Measure.objects.get()
+    Partner.objects.create(measure=measure, name="IFCCD", entity_type="civil_society")
+    Group.objects.create(name="Reviewers")
+    PeriodicReport.objects.create(party=measure.party, cycle=ReportingCycle.objects.get(year=2024))
+
+
+def registered_models():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda model: model._meta.label)
+def test_changelist_add_and_change_pages(admin_client_logged_in, everything, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert admin_client_logged_in.get(changelist).status_code == 200
+    assert admin_client_logged_in.get(changelist, {"q": "a"}).status_code == 200
+    assert admin_client_logged_in.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+    obj = model._default_manager.first()
+    assert obj is not None, f"no {opts.label} to open"
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    assert admin_client_logged_in.get(change).status_code == 200
+
+
+def test_every_party_and_the_cdce_measure_are_in_the_admin(admin_client_logged_in, reference_data):
+    response = admin_client_logged_in.get(reverse("admin:measures_party_changelist"), {"all": ""})
+    assert response.context["cl"].result_count == 126
+    response = admin_client_logged_in.get(reverse("admin:measures_measure_changelist"))
+    assert "Provided support to other coalitions" in response.text
+
+
+def test_a_civil_society_measure_without_organisation_is_refused_with_a_message(admin_client_logged_in, reference_data):
+    from measures.models import Party
+
+    data = {
+        "title": "Untitled initiative",
+        "party": Party.objects.get(iso3="CAN").pk,
+        "reported_by": "civil_society",
+        "evaluated": "unknown",
+        "language": "en",
+        "status": "draft",
+        "partners-TOTAL_FORMS": "0",
+        "partners-INITIAL_FORMS": "0",
+    }
+    response = admin_client_logged_in.post(reverse("admin:measures_measure_add"), data)
+    assert response.status_code == 200
+    assert "needs its reporting organisation" in response.text
+    assert 'value="Untitled initiative"' in response.text
+    assert not Measure.objects.filter(title="Untitled initiative").exists()
