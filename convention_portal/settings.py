@@ -126,3 +126,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # The admin's address; set another in production so it is not where scanners look first.
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+# `manage.py load_reference_data` runs these in order, each returning a one-line summary.
+REFERENCE_DATA_LOADERS = [
+    "measures.reference_data.load",
+]

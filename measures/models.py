@@ -4,6 +4,7 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -491,6 +492,9 @@ class Measure(models.Model):
         editable=False,
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    # Weighted full-text vector (title, then main features, then results, partners and organisation),
+    # kept up to date by the application on PostgreSQL, GIN-indexed there (migration 0002); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MeasureQuerySet.as_manager()
 

@@ -5,7 +5,6 @@ import io
 import pytest
 from django.core.management import call_command
 
-from measures.management.commands.load_reference_data import PARTIES_CSV
 from measures.models import (
     AreaOfMonitoring,
     CulturalDomain,
@@ -16,6 +15,7 @@ from measures.models import (
     Party,
     ReportingCycle,
 )
+from measures.reference_data import PARTIES_CSV
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,165 @@
+"""The measures app's real reference data: Parties, the monitoring framework, cycles, seed records.
+
+Loaded by `manage.py load_reference_data`; every record is keyed on a stable code and updated in place.
+"""
+
+import csv
+import datetime
+import gettext
+import json
+from pathlib import Path
+
+import pycountry
+
+from measures.models import (
+    AreaOfMonitoring,
+    CulturalDomain,
+    Goal,
+    Measure,
+    Organisation,
+    OrganisationMembership,
+    Party,
+    ReportingCycle,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PARTIES_CSV = DATA_DIR / "parties.csv"
+FRAMEWORK_JSON = DATA_DIR / "framework.json"
+REFERENCE_JSON = DATA_DIR / "reference.json"
+
+# pycountry has no entry for the European Union, which is not a country.
+EUROPEAN_UNION_NAMES = {"fr": "Union européenne", "es": "Unión Europea"}
+
+
+def parse_date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def read_json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class CountryNameTranslator:
+    """French and Spanish short names from the ISO 3166 translations that pycountry ships."""
+
+    def __init__(self, languages=("fr", "es")):
+        self.catalogues = {
+            language: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+            for language in languages
+        }
+
+    def name(self, iso3, language):
+        country = pycountry.countries.get(alpha_3=iso3)
+        if country is None:
+            return ""
+        return self.catalogues[language].gettext(country.name)
+
+
+def load():
+    """Load everything; return a one-line summary."""
+    parties = load_parties()
+    framework = read_json(FRAMEWORK_JSON)
+    load_framework(framework)
+    load_cycles(framework["cycles"])
+    reference = read_json(REFERENCE_JSON)
+    organisations = load_organisations(reference)
+    measures = load_measures(reference["measures"])
+    return (
+        f"{parties} Parties, {Goal.objects.count()} goals, {AreaOfMonitoring.objects.count()} areas, "
+        f"{CulturalDomain.objects.count()} domains, {ReportingCycle.objects.count()} reporting cycles, "
+        f"{organisations} organisations, {measures} measures"
+    )
+
+
+def load_parties():
+    translator = CountryNameTranslator()
+    with PARTIES_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        iso3 = row["iso3"].strip().upper()
+        names = {lang: translator.name(iso3, lang) for lang in ("fr", "es")} if iso3 else EUROPEAN_UNION_NAMES
+        Party.objects.update_or_create(
+            slug=iso3.lower() if iso3 else Party.EU_SLUG,
+            defaults={
+                "iso3": iso3,
+                "name_en": row["name"],
+                "name_fr": names["fr"],
+                "name_es": names["es"],
+                "kind": Party.Kind.REIO if row["kind"] == "reio" else Party.Kind.STATE,
+                "instrument": row["instrument"],
+                "deposit_date": parse_date(row["deposit_date"]),
+                "entry_into_force": parse_date(row["entry_into_force"]),
+                "electoral_group": row["electoral_group"],
+                "unesco_region": row["unesco_region"],
+                "source_url": row["source"],
+            },
+        )
+    return len(rows)
+
+
+def translated_names(item):
+    return {"name_en": item["name_en"], "name_fr": item["name_fr"], "name_es": item["name_es"]}
+
+
+def load_framework(framework):
+    goals = {}
+    for item in framework["goals"]:
+        goals[item["number"]], _ = Goal.objects.update_or_create(number=item["number"], defaults=translated_names(item))
+    for position, item in enumerate(framework["areas"], start=1):
+        AreaOfMonitoring.objects.update_or_create(
+            slug=item["slug"],
+            defaults={**translated_names(item), "goal": goals[item["goal"]], "position": position},
+        )
+    for position, item in enumerate(framework["domains"], start=1):
+        CulturalDomain.objects.update_or_create(
+            slug=item["slug"], defaults={**translated_names(item), "position": position}
+        )
+
+
+def load_cycles(cycles):
+    for item in cycles:
+        ReportingCycle.objects.update_or_create(year=item["year"], defaults={"deadline": parse_date(item["deadline"])})
+
+
+def load_organisations(reference):
+    for item in reference["organisations"]:
+        Organisation.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "acronym": item["acronym"],
+                "kind": item["kind"],
+                "country": Party.objects.get(iso3=item["country"]) if item["country"] else None,
+                "founding_year": item["founding_year"],
+                "description": item["description"],
+            },
+        )
+    for item in reference["memberships"]:
+        OrganisationMembership.objects.get_or_create(
+            member=Organisation.objects.get(slug=item["member"]),
+            organisation=Organisation.objects.get(slug=item["organisation"]),
+            role=item["role"],
+        )
+    return len(reference["organisations"])
+
+
+def load_measures(items):
+    for item in items:
+        measure, _ = Measure.objects.update_or_create(
+            party=Party.objects.get(iso3=item["party"]),
+            title=item["title"],
+            report_year=item["report_year"],
+            defaults={
+                "reported_by": item["reported_by"],
+                "organisation": Organisation.objects.get(slug=item["organisation"]) if item["organisation"] else None,
+                "period_start": item["period_start"],
+                "period_end": item["period_end"],
+                "main_features": item["main_features"],
+                "results": item["results"],
+                "language": item["language"],
+                "status": item["status"],
+            },
+        )
+        measure.areas.set(AreaOfMonitoring.objects.filter(slug__in=item["areas"]))
+        measure.domains.set(CulturalDomain.objects.filter(slug__in=item["domains"]))
+    return len(items)
