@@ -13,5 +13,6 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("measures.urls")),
+    path("", include("experts.urls")),
     prefix_default_language=False,
 )
