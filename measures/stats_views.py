@@ -1,0 +1,1 @@
+"""Public statistics on published measures and Parties."""
