@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import directory_views, stats_views, views
+from measures import directory_views, views
 
 app_name = "measures"
 
