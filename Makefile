@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run test lint format check messages
+.PHONY: install run serve test lint format check messages
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -21,6 +21,15 @@ run: install
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py create_demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style: gunicorn serving the app, WhiteNoise the collected static files.
+# Needs the production environment (DJANGO_DEBUG=off, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL).
+WORKERS ?= 3
+serve: install
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn convention_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
 
 test: install
 	$(PY) -m pytest

@@ -3,11 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from convention_portal.health import healthz
+
 admin.site.site_header = "Convention Monitoring Portal"
 admin.site.site_title = "Convention Monitoring Portal"
 admin.site.index_title = "Back office"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
