@@ -29,7 +29,7 @@ serve: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn convention_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
+	$(VENV)/bin/gunicorn convention_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --error-logfile -
 
 test: install
 	$(PY) -m pytest
