@@ -7,4 +7,4 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Parties, organisations and measures")
 
     def ready(self):
-        from measures import signals  # noqa: F401
+        from measures import search, signals  # noqa: F401

@@ -1,0 +1,388 @@
+"""The measures filters: one definition for the list, the CSV export, the feed, the statistics and the API.
+
+Every filter is a GET parameter. A repeated parameter means OR within that filter; filters combine with AND.
+A value that does not validate (``goal=abc``, ``year_from=x``, ``party=ZZZ``) leaves that one filter out and
+is reported in ``errors``, keyed by parameter, so a page can show the message next to the filter.
+
+Typical use::
+
+    filterset = MeasureFilter(request.GET)  # published measures only, unless another queryset is given
+    measures, errors = filterset.qs, filterset.errors
+    # or: measures, errors = filter_measures(request.GET)
+
+``qs`` is sorted by the ``sort`` parameter; call ``.order_by()`` on it before ``values(...).annotate(...)``
+grouping, as an explicit ordering would otherwise become part of the GROUP BY.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import CharField, Count, F, Q, TextChoices, Value
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf, Upper
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from measures import search
+from measures.models import AreaOfMonitoring, CulturalDomain, ElectoralGroup, Goal, Measure, Party
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+TRUE = "true"
+
+
+class SortOrder(TextChoices):
+    RELEVANCE = "relevance", _("relevance")
+    NEWEST = "-year", _("newest first")
+    OLDEST = "year", _("oldest first")
+    TITLE = "title", _("title")
+    PARTY = "party", _("Party")
+
+
+class CaseInsensitiveMultipleChoiceField(forms.MultipleChoiceField):
+    """Several values from one repeated parameter, matched to the choices whatever their case."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        canonical = {str(key).lower(): str(key) for key, _label in self.choices}
+        return list(dict.fromkeys(canonical.get(item.strip().lower(), item) for item in values))
+
+
+class CaseInsensitiveChoiceField(forms.ChoiceField):
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        canonical = {str(key).lower(): str(key) for key, _label in self.choices}
+        return canonical.get(value.lower(), value)
+
+
+class YearListField(forms.Field):
+    """Several years from one repeated parameter."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid": _("Enter years as four digits, for example 2020."),
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        years = []
+        for item in value:
+            item = str(item).strip()
+            if not (item.isascii() and item.isdigit() and MIN_YEAR <= int(item) <= MAX_YEAR):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            years.append(int(item))
+        return list(dict.fromkeys(years))
+
+
+class MultipleValueFilter(django_filters.MultipleChoiceFilter):
+    field_class = CaseInsensitiveMultipleChoiceField
+
+
+class ChoiceValueFilter(django_filters.ChoiceFilter):
+    field_class = CaseInsensitiveChoiceField
+
+
+class YearListFilter(django_filters.Filter):
+    field_class = YearListField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": _("Enter a year as four digits, for example 2020."),
+                "min_value": _("Enter a year from %(limit_value)s on."),
+                "max_value": _("Enter a year up to %(limit_value)s."),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+def through_ids(relation, **lookups):
+    """Measure ids linked through a many-to-many table: filters on it never duplicate rows."""
+    return relation.through.objects.filter(**lookups).values("measure_id")
+
+
+def choice_error(message):
+    return {"invalid_choice": message}
+
+
+class MeasureFilterForm(forms.Form):
+    def clean(self):
+        cleaned_data = super().clean()
+        year_from, year_to = cleaned_data.get("year_from"), cleaned_data.get("year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            self.add_error("year_to", _("The end of the range must not be before its start."))
+        return cleaned_data
+
+
+class MeasureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q", max_length=200, error_messages={"max_length": _("Search is too long.")}
+    )
+    party = MultipleValueFilter(
+        label=_("Party"),
+        method="filter_party",
+        error_messages=choice_error(_("Unknown Party code: %(value)s. Use the ISO 3166 three-letter code.")),
+    )
+    region = MultipleValueFilter(
+        label=_("Electoral group"),
+        field_name="party__electoral_group",
+        choices=ElectoralGroup.choices,
+        error_messages=choice_error(_("Unknown electoral group: %(value)s.")),
+    )
+    goal = MultipleValueFilter(
+        label=_("Goal"),
+        method="filter_goal",
+        choices=[(str(number), str(number)) for number in range(1, 5)],
+        error_messages=choice_error(_("Unknown goal: %(value)s. Goals are numbered 1 to 4.")),
+    )
+    area = MultipleValueFilter(
+        label=_("Area of monitoring"),
+        method="filter_area",
+        error_messages=choice_error(_("Unknown area of monitoring: %(value)s.")),
+    )
+    domain = MultipleValueFilter(
+        label=_("Cultural domain"),
+        method="filter_domain",
+        error_messages=choice_error(_("Unknown cultural domain: %(value)s.")),
+    )
+    reported_by = ChoiceValueFilter(
+        label=_("Reported by"),
+        choices=Measure.ReportedBy.choices,
+        error_messages=choice_error(_("Unknown value: %(value)s.")),
+    )
+    year_from = YearFilter(label=_("From year"), method="filter_year_from")
+    year_to = YearFilter(label=_("To year"), method="filter_year_to")
+    report_year = YearListFilter(label=_("Report year"), field_name="report_year")
+    youth = ChoiceValueFilter(
+        label=_("Youth"),
+        field_name="is_youth",
+        method="filter_flag",
+        choices=[(TRUE, _("Youth"))],
+        error_messages=choice_error(_("Use youth=true or leave it out.")),
+    )
+    preferential = ChoiceValueFilter(
+        label=_("Preferential treatment"),
+        field_name="is_preferential_treatment",
+        method="filter_flag",
+        choices=[(TRUE, _("Preferential treatment"))],
+        error_messages=choice_error(_("Use preferential=true or leave it out.")),
+    )
+    innovative = ChoiceValueFilter(
+        label=_("Innovative practice"),
+        field_name="is_innovative",
+        method="filter_flag",
+        choices=[(TRUE, _("Innovative practice"))],
+        error_messages=choice_error(_("Use innovative=true or leave it out.")),
+    )
+    sort = ChoiceValueFilter(
+        label=_("Sort"),
+        method="filter_nothing",
+        choices=SortOrder.choices,
+        error_messages=choice_error(_("Unknown sort order: %(value)s.")),
+    )
+
+    #: Filters shown as facets: each option is counted under the other active filters.
+    FACETS = (
+        "party",
+        "region",
+        "goal",
+        "area",
+        "domain",
+        "reported_by",
+        "report_year",
+        "youth",
+        "preferential",
+        "innovative",
+    )
+
+    class Meta:
+        model = Measure
+        fields = []
+        form = MeasureFilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Measure.objects.published()
+        super().__init__(data if data is not None else {}, queryset=queryset, **kwargs)
+        # Choices read from the database once per filterset, shared by validation and facet labels.
+        self.filters["party"].extra["choices"] = lambda: [(code, party) for code, party in self.parties.items()]
+        self.filters["area"].extra["choices"] = lambda: [(area.slug, area) for area in self.areas]
+        self.filters["domain"].extra["choices"] = lambda: [(domain.slug, domain) for domain in self.domains]
+
+    # Reference data, one query each, only when needed.
+
+    @cached_property
+    def parties(self):
+        """Parties keyed by their code as the filter takes it: the upper-case ISO3 (EU for the European Union)."""
+        return {party.slug.upper(): party for party in Party.objects.all()}
+
+    @cached_property
+    def goals(self):
+        return list(Goal.objects.all())
+
+    @cached_property
+    def areas(self):
+        return list(AreaOfMonitoring.objects.all())
+
+    @cached_property
+    def domains(self):
+        return list(CulturalDomain.objects.all())
+
+    # Filters.
+
+    def filter_q(self, queryset, name, value):
+        return search.search_measures(queryset, value)
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(party__slug__in=[code.lower() for code in value])
+
+    def filter_goal(self, queryset, name, value):
+        return queryset.filter(pk__in=through_ids(Measure.goals, goal__number__in=[int(number) for number in value]))
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(pk__in=through_ids(Measure.areas, areaofmonitoring__slug__in=value))
+
+    def filter_domain(self, queryset, name, value):
+        return queryset.filter(pk__in=through_ids(Measure.domains, culturaldomain__slug__in=value))
+
+    def filter_year_from(self, queryset, name, value):
+        # A period overlaps the range when it ends at or after its start; an ongoing measure runs to this year.
+        ongoing = Q(period_end__isnull=True, period_start__isnull=False) if value <= timezone.localdate().year else Q()
+        if not ongoing:
+            return queryset.filter(period_end__gte=value)
+        return queryset.filter(Q(period_end__gte=value) | ongoing)
+
+    def filter_year_to(self, queryset, name, value):
+        return queryset.filter(Q(period_start__lte=value) | Q(period_start__isnull=True, period_end__lte=value))
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{name: True}) if value == TRUE else queryset
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    # Results.
+
+    def filter_queryset(self, queryset):
+        return self.sort_queryset(self.queryset_without(queryset=queryset))
+
+    def queryset_without(self, *names, queryset=None):
+        """The queryset under every valid filter except `names`, unsorted."""
+        queryset = self.queryset.all() if queryset is None else queryset
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def active(self):
+        """The valid filters in use, as {name: value}; a list for repeatable filters."""
+        if not self.is_bound:
+            return {}
+        self.errors  # noqa: B018  (validates the form)
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name != "sort" and value not in (None, "", [], ())
+        }
+
+    @property
+    def sort_order(self):
+        self.errors  # noqa: B018
+        sort = self.form.cleaned_data.get("sort") if self.is_bound else ""
+        if sort == SortOrder.RELEVANCE and not self.active.get("q"):
+            sort = ""
+        return sort or (SortOrder.RELEVANCE if self.active.get("q") else SortOrder.NEWEST)
+
+    def sort_queryset(self, queryset):
+        sort = self.sort_order
+        if sort == SortOrder.RELEVANCE:
+            return search.order_by_relevance(queryset)
+        if sort == SortOrder.OLDEST:
+            return queryset.order_by(
+                F("report_year").asc(nulls_last=True), F("period_start").asc(nulls_last=True), "title", "pk"
+            )
+        if sort == SortOrder.TITLE:
+            return queryset.order_by(Lower("title"), "pk")
+        if sort == SortOrder.PARTY:
+            language = (get_language() or "en")[:2]
+            name = f"party__name_{language}" if language in ("fr", "es") else "party__name_en"
+            return queryset.order_by(Coalesce(NullIf(name, Value("")), "party__name_en"), *NEWEST_ORDER)
+        return queryset.order_by(*NEWEST_ORDER)
+
+    def facet_counts(self):
+        """{facet: {option key (str): count}}, each option counted under every other active filter; one query."""
+        active = self.active
+        parts = []
+        for name in self.FACETS:
+            measures = self.queryset_without(name).order_by().values("pk")
+            parts.append(FACET_QUERIES[name](measures).annotate(facet=Value(name)))
+        # With this: how many results there would be without each active filter (to suggest which to remove).
+        for name in active:
+            measures = self.queryset_without(name).order_by()
+            parts.append(_grouped(measures, Value(name)).annotate(facet=Value(WITHOUT)))
+        counts = {name: {} for name in (*self.FACETS, WITHOUT)}
+        for row in parts[0].union(*parts[1:], all=True):
+            counts[row["facet"]][row["key"]] = row["n"]
+        return counts
+
+
+NEWEST_ORDER = (F("report_year").desc(nulls_last=True), F("period_start").desc(nulls_last=True), "title", "pk")
+
+#: The facet key under which facet_counts() gives the number of results without each active filter.
+WITHOUT = "_without"
+
+
+def _grouped(queryset, key):
+    return queryset.order_by().values(key=Cast(key, CharField())).annotate(n=Count("*"))
+
+
+def _flag(field):
+    def count(measures):
+        return _grouped(Measure.objects.filter(pk__in=measures, **{field: True}), Value(TRUE))
+
+    return count
+
+
+FACET_QUERIES = {
+    "party": lambda measures: _grouped(Measure.objects.filter(pk__in=measures), Upper("party__slug")),
+    "region": lambda measures: _grouped(Measure.objects.filter(pk__in=measures), "party__electoral_group"),
+    "goal": lambda measures: _grouped(Measure.goals.through.objects.filter(measure_id__in=measures), "goal__number"),
+    "area": lambda measures: _grouped(
+        Measure.areas.through.objects.filter(measure_id__in=measures), "areaofmonitoring__slug"
+    ),
+    "domain": lambda measures: _grouped(
+        Measure.domains.through.objects.filter(measure_id__in=measures), "culturaldomain__slug"
+    ),
+    "reported_by": lambda measures: _grouped(Measure.objects.filter(pk__in=measures), "reported_by"),
+    "report_year": lambda measures: _grouped(
+        Measure.objects.filter(pk__in=measures, report_year__isnull=False), "report_year"
+    ),
+    "youth": _flag("is_youth"),
+    "preferential": _flag("is_preferential_treatment"),
+    "innovative": _flag("is_innovative"),
+}
+
+
+def filter_measures(data, queryset=None, *, ordered=True):
+    """(filtered measures, errors by parameter) for GET parameters; published measures unless told otherwise."""
+    filterset = MeasureFilter(data, queryset=queryset)
+    measures = filterset.qs if ordered else filterset.queryset_without()
+    return measures, filterset.errors
