@@ -12,6 +12,7 @@ admin.site.index_title = "Back office"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

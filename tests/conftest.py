@@ -67,3 +67,13 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no throttling history or cached page from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,108 @@
+"""Read-only open data: the same published records and the same filters as the portal's pages."""
+
+from django.db.models import Max
+from django.utils.http import http_date
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from api import serializers
+from api.filters import FilterSetBackend
+from api.schema import ERROR_RESPONSE, NOT_FOUND_RESPONSE, THROTTLED_RESPONSE, filter_parameters
+from measures.filters import MeasureFilter
+from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure
+
+LIST_ERRORS = {400: ERROR_RESPONSE, 404: NOT_FOUND_RESPONSE, 429: THROTTLED_RESPONSE}
+DETAIL_ERRORS = {404: NOT_FOUND_RESPONSE, 429: THROTTLED_RESPONSE}
+
+MEASURE_PARAMETER_DETAILS = {
+    "q": "full-text search over title, main features, results, partners and organisation name. On PostgreSQL: "
+    '"a phrase", -word and `or` work',
+    "party": "ISO 3166-1 alpha-3 code, case-insensitive; EU for the European Union",
+    "region": "UNESCO electoral group",
+    "goal": "goal number, 1 to 4",
+    "area": "area of monitoring slug (see /api/v1/areas/)",
+    "domain": "cultural domain slug (see /api/v1/domains/)",
+    "reported_by": "party or civil_society",
+    "year_from": "measures whose period runs in or after this year (ongoing measures run to today)",
+    "year_to": "measures whose period starts in or before this year",
+    "report_year": "year of the periodic report",
+    "youth": "true: measures for youth only",
+    "preferential": "true: measures on preferential treatment only",
+    "innovative": "true: innovative practices only",
+    "sort": "relevance (default with q), -year (default), year, title or party",
+}
+
+
+class LastModifiedMixin:
+    """Last-Modified from the newest `updated_at` among the records answered; ETag comes from the middleware."""
+
+    last_modified_field = "updated_at"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        latest = getattr(self, "_latest_change", None)
+        if response.status_code == 200 and latest is not None:
+            response["Last-Modified"] = http_date(latest.timestamp())
+        return response
+
+    def remember_latest_change(self, queryset):
+        self._latest_change = queryset.order_by().aggregate(latest=Max(self.last_modified_field))["latest"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=filter_parameters(MeasureFilter, MEASURE_PARAMETER_DETAILS),
+        responses={200: serializers.MeasureSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(responses={200: serializers.MeasureSerializer, **DETAIL_ERRORS}),
+)
+class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """Published measures. Filters: the same parameters as the portal's /measures/ page."""
+
+    serializer_class = serializers.MeasureSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = MeasureFilter
+
+    def get_queryset(self):
+        return (
+            Measure.objects.published()
+            .with_list_relations()
+            .prefetch_related("goals", "areas", "domains", "partners__organisation")
+        )
+
+    def list(self, request, *args, **kwargs):
+        measures = self.filter_queryset(self.get_queryset())
+        self.remember_latest_change(measures)
+        page = self.paginate_queryset(measures)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self._latest_change = instance.updated_at
+        return super().retrieve(request, *args, **kwargs)
+
+
+class GoalViewSet(viewsets.ReadOnlyModelViewSet):
+    """The monitoring framework's four goals."""
+
+    queryset = Goal.objects.all()
+    serializer_class = serializers.GoalSerializer
+    pagination_class = None
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """The areas of monitoring, each under one goal."""
+
+    queryset = AreaOfMonitoring.objects.select_related("goal")
+    serializer_class = serializers.AreaSerializer
+    pagination_class = None
+    lookup_field = "slug"
+
+
+class DomainViewSet(viewsets.ReadOnlyModelViewSet):
+    """The cultural domains."""
+
+    queryset = CulturalDomain.objects.all()
+    serializer_class = serializers.DomainSerializer
+    pagination_class = None
+    lookup_field = "slug"
