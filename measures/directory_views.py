@@ -1,21 +1,184 @@
 """Public pages about who takes part: Parties, their periodic reports, organisations."""
 
-from django.views.generic import DetailView
+from urllib.parse import urlencode
 
-from measures.models import Organisation, Party
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from measures.filters_directory import (
+    ORGANISATION_SORTS,
+    PARTY_SORTS,
+    REPORT_SORTS,
+    REPORT_STATUS_CHOICES,
+    OrganisationFilter,
+    PartyFilter,
+    ReportStatusFilter,
+    organisations_with_measure_counts,
+    parties_with_measure_counts,
+    party_by,
+)
+from measures.models import (
+    Measure,
+    Organisation,
+    Party,
+    PeriodicReport,
+    RecordLanguage,
+    ReportingCycle,
+    ReportStatus,
+)
+
+LATEST_MEASURES = 5
+
+
+def measure_list_url(**params):
+    """The /measures/ list filtered by `params`."""
+    return f"{reverse('measures:measure-list')}?{urlencode(params, doseq=True)}"
+
+
+def party_code(party):
+    """The value the /measures/ `party` filter takes for this Party: its ISO3 code, or `eu`."""
+    return party.iso3 or party.slug
+
+
+def sort_columns(filterset, sorts, default="name"):
+    """Column headers for a sortable table: label, aria-sort and the `sort` value their link asks for."""
+    current = filterset.sort or default
+    columns = {}
+    for key, (label, _ordering) in sorts.items():
+        if current == key:
+            columns[key] = {"label": label, "aria_sort": "ascending", "next": f"-{key}"}
+        elif current == f"-{key}":
+            columns[key] = {"label": label, "aria_sort": "descending", "next": key}
+        else:
+            columns[key] = {"label": label, "aria_sort": "", "next": key}
+    return columns
+
+
+class DirectoryListView(FilterView):
+    """A filtered, sorted, paginated table; bad parameters are reported on the form, never fatal."""
+
+    strict = False
+    paginate_by = 50
+    sorts = {}
+
+    def active_filters(self):
+        """The filters in use, each with the address of this page without it (to suggest or remove it)."""
+        active = []
+        for name, field in self.filterset.form.fields.items():
+            if name == "sort" or not any(self.request.GET.getlist(name)):
+                continue
+            remaining = self.request.GET.copy()
+            remaining.pop(name)
+            remaining.pop("page", None)
+            active.append({"name": name, "label": field.label, "url": f"?{remaining.urlencode()}"})
+        return active
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            columns=sort_columns(self.filterset, self.sorts),
+            active_filters=self.active_filters(),
+            sort=self.filterset.sort,
+            **kwargs,
+        )
+
+
+class PartyListView(DirectoryListView):
+    filterset_class = PartyFilter
+    template_name = "measures/party_list.html"
+    context_object_name = "parties"
+    sorts = PARTY_SORTS
+
+    def get_queryset(self):
+        return parties_with_measure_counts()
 
 
 class PartyDetailView(DetailView):
+    """A Party at `/parties/<iso3>/` in lower case (`eu` for the EU); an upper-case code redirects there."""
+
     model = Party
     template_name = "measures/party_detail.html"
     context_object_name = "party"
 
+    def get(self, request, *args, **kwargs):
+        slug = kwargs["slug"]
+        if slug != slug.lower():
+            return redirect("measures:party-detail", slug=slug.lower(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def reporting_cycles(self, today):
+        """One row per cycle the Party is expected to report in, overdue where it is; no row is created."""
+        party = self.object
+        reports = {report.cycle_id: report for report in party.reports.all()}
+        rows = []
+        for cycle in ReportingCycle.objects.order_by("-year"):
+            report = reports.get(cycle.pk)
+            if report is None:
+                if party.entry_into_force and party.entry_into_force > party_by(cycle):
+                    continue
+                report = PeriodicReport(party=party, cycle=cycle)
+            else:
+                report.cycle = cycle
+            rows.append({"cycle": cycle, "report": report, "is_overdue": report.is_overdue(today)})
+        return rows
+
     def get_context_data(self, **kwargs):
+        party = self.object
+        measures = Measure.objects.published().filter(party=party)
         return super().get_context_data(
-            reports=self.object.reports.select_related("cycle"),
-            measures=self.object.measures.published().with_list_relations()[:20],
+            reporting_cycles=self.reporting_cycles(timezone.localdate()),
+            measure_count=measures.count(),
+            measures=measures.select_related("organisation").order_by("-published_at", "-pk")[:LATEST_MEASURES],
+            measures_url=measure_list_url(party=party_code(party)),
+            organisations=party.organisations.order_by("name"),
             **kwargs,
         )
+
+
+class ReportListView(DirectoryListView):
+    """The reporting status of every Party for one cycle, like a treaty status table (not paginated)."""
+
+    filterset_class = ReportStatusFilter
+    template_name = "measures/report_list.html"
+    context_object_name = "parties"
+    paginate_by = None
+    sorts = REPORT_SORTS
+
+    def get_queryset(self):
+        return Party.objects.none()
+
+    def get_context_data(self, **kwargs):
+        counts = self.filterset.status_counts()
+        cycle = self.filterset.selected_cycle
+        statuses, languages = dict(ReportStatus.choices), dict(RecordLanguage.choices)
+        parties = list(self.object_list)
+        for party in parties:
+            party.report_status_label = statuses.get(party.report_status, party.report_status)
+            party.report_language_label = languages.get(party.report_language, "")
+        kwargs["object_list"] = parties
+        return super().get_context_data(
+            cycle=cycle,
+            status_counts=[
+                {"value": value, "label": label, "count": counts.get(value, 0)}
+                for value, label in REPORT_STATUS_CHOICES
+            ],
+            total=counts.get("total", 0),
+            today=timezone.localdate(),
+            deadline_passed=bool(cycle and cycle.deadline and cycle.deadline < timezone.localdate()),
+            **kwargs,
+        )
+
+
+class OrganisationListView(DirectoryListView):
+    filterset_class = OrganisationFilter
+    template_name = "measures/organisation_list.html"
+    context_object_name = "organisations"
+    sorts = ORGANISATION_SORTS
+
+    def get_queryset(self):
+        return organisations_with_measure_counts()
 
 
 class OrganisationDetailView(DetailView):
@@ -26,9 +189,12 @@ class OrganisationDetailView(DetailView):
         return Organisation.objects.select_related("country")
 
     def get_context_data(self, **kwargs):
+        organisation = self.object
+        measures = organisation.measures.published()
         return super().get_context_data(
-            memberships=self.object.memberships.select_related("organisation"),
-            members=self.object.member_links.select_related("member"),
-            measures=self.object.measures.published().with_list_relations()[:20],
+            memberships=organisation.memberships.select_related("organisation").order_by("organisation__name", "role"),
+            members=organisation.member_links.select_related("member").order_by("member__name", "role"),
+            measure_count=measures.count(),
+            measures=measures.select_related("party").order_by("-published_at", "-pk")[:20],
             **kwargs,
         )

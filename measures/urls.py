@@ -7,6 +7,9 @@ app_name = "measures"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("measures/<int:pk>/", views.MeasureDetailView.as_view(), name="measure-detail"),
+    path("parties/", directory_views.PartyListView.as_view(), name="party-list"),
     path("parties/<slug:slug>/", directory_views.PartyDetailView.as_view(), name="party-detail"),
+    path("reports/", directory_views.ReportListView.as_view(), name="report-list"),
+    path("organizations/", directory_views.OrganisationListView.as_view(), name="organisation-list"),
     path("organizations/<slug:slug>/", directory_views.OrganisationDetailView.as_view(), name="organisation-detail"),
 ]
