@@ -14,6 +14,8 @@ Typical use::
 grouping, as an explicit ordering would otherwise become part of the GROUP BY.
 """
 
+from dataclasses import dataclass, field
+
 import django_filters
 from django import forms
 from django.db.models import CharField, Count, F, Q, TextChoices, Value
@@ -314,7 +316,7 @@ class MeasureFilter(django_filters.FilterSet):
     def sort_queryset(self, queryset):
         sort = self.sort_order
         if sort == SortOrder.RELEVANCE:
-            return search.order_by_relevance(queryset)
+            return search.order_by_relevance(queryset, *NEWEST_ORDER)
         if sort == SortOrder.OLDEST:
             return queryset.order_by(
                 F("report_year").asc(nulls_last=True), F("period_start").asc(nulls_last=True), "title", "pk"
@@ -343,11 +345,71 @@ class MeasureFilter(django_filters.FilterSet):
             counts[row["facet"]][row["key"]] = row["n"]
         return counts
 
+    def facets(self, counts=None):
+        """{name: Facet} for every facet, in the page's language. Parties and report years without any
+        measure under the other filters are left out unless selected."""
+        counts = self.facet_counts() if counts is None else counts
+        active = self.active
+        errors = self.errors
+
+        def facet(name, choices, keep_empty=True):
+            selected = {str(value) for value in as_list(active.get(name))}
+            options = [
+                FacetOption(str(value), str(label), counts[name].get(str(value), 0), str(value) in selected)
+                for value, label in choices
+            ]
+            options = [option for option in options if keep_empty or option.count or option.selected]
+            return Facet(name, str(self.filters[name].label), options, list(errors.get(name, [])))
+
+        parties = sorted(self.parties.items(), key=lambda item: search.normalise(item[1].name))
+        years = {int(year) for year in counts["report_year"]} | set(as_list(active.get("report_year")))
+        return {
+            "party": facet("party", parties, keep_empty=False),
+            "region": facet("region", ElectoralGroup.choices),
+            "goal": facet("goal", [(goal.number, goal) for goal in self.goals]),
+            "area": facet("area", [(area.slug, area.name) for area in self.areas]),
+            "domain": facet("domain", [(domain.slug, domain.name) for domain in self.domains]),
+            "reported_by": facet("reported_by", Measure.ReportedBy.choices),
+            "report_year": facet("report_year", [(year, year) for year in sorted(years, reverse=True)]),
+            **{
+                name: facet(name, [(TRUE, self.filters[name].label)])
+                for name in ("youth", "preferential", "innovative")
+            },
+        }
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    """One filter with its options, each counted under the other active filters."""
+
+    name: str
+    label: str
+    options: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    @property
+    def selected(self):
+        return [option for option in self.options if option.selected]
+
 
 NEWEST_ORDER = (F("report_year").desc(nulls_last=True), F("period_start").desc(nulls_last=True), "title", "pk")
 
 #: The facet key under which facet_counts() gives the number of results without each active filter.
 WITHOUT = "_without"
+
+
+def as_list(value):
+    if value in (None, ""):
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _grouped(queryset, key):

@@ -21,6 +21,7 @@ from measures.models import (
     Party,
     ReportingCycle,
 )
+from measures.search import update_search_vector
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PARTIES_CSV = DATA_DIR / "parties.csv"
@@ -144,6 +145,7 @@ def load_organisations(reference):
 
 
 def load_measures(items):
+    loaded = []
     for item in items:
         measure, _ = Measure.objects.update_or_create(
             party=Party.objects.get(iso3=item["party"]),
@@ -162,4 +164,6 @@ def load_measures(items):
         )
         measure.areas.set(AreaOfMonitoring.objects.filter(slug__in=item["areas"]))
         measure.domains.set(CulturalDomain.objects.filter(slug__in=item["domains"]))
+        loaded.append(measure.pk)
+    update_search_vector(Measure.objects.filter(pk__in=loaded))
     return len(items)

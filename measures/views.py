@@ -1,5 +1,17 @@
-from django.views.generic import DetailView, TemplateView
+"""Public pages about measures: home, the filtered list, a measure, its CSV export and Atom feed."""
 
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from measures import export
+from measures.filters import WITHOUT, MeasureFilter, SortOrder, as_list
 from measures.models import Measure, Party
 
 
@@ -17,6 +29,91 @@ class HomeView(TemplateView):
         )
 
 
+class FilteredMeasuresMixin:
+    """Reads the /measures/ filter parameters once per request."""
+
+    @property
+    def filterset(self):
+        if not hasattr(self, "_filterset"):
+            self._filterset = MeasureFilter(self.request.GET, request=self.request)
+        return self._filterset
+
+
+def query_without(query_dict, name, value=None):
+    """The query string without one value of a filter (or the whole filter), always back on page 1."""
+    params = query_dict.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params.setlist(name, [item for item in params.getlist(name) if item.strip().lower() != str(value).lower()])
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def active_filter_chips(filterset, facets, query_dict):
+    """[{name, label, value, url}] for each value of each valid filter in use; url removes that value."""
+    chips = []
+    for name, value in filterset.active.items():
+        label = str(filterset.filters[name].label)
+        for item in as_list(value):
+            if name == "q":
+                shown = f"“{item}”"
+            elif name in facets:
+                options = {option.value: option.label for option in facets[name].options}
+                shown = options.get(str(item), str(item))
+            else:
+                shown = str(item)
+            chips.append({"name": name, "label": label, "value": shown, "url": query_without(query_dict, name, item)})
+    return chips
+
+
+class MeasureListView(FilteredMeasuresMixin, ListView):
+    template_name = "measures/measure_list.html"
+    context_object_name = "measures"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return self.filterset.qs.with_list_relations()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        counts = filterset.facet_counts()
+        facets = filterset.facets(counts)
+        chips = active_filter_chips(filterset, facets, self.request.GET)
+        removals = []
+        if not context["paginator"].count:
+            for name in filterset.active:
+                found = counts[WITHOUT].get(name, 0)
+                if found:
+                    removals.append(
+                        {
+                            "label": filterset.filters[name].label,
+                            "count": found,
+                            "url": query_without(self.request.GET, name),
+                        }
+                    )
+        sort = filterset.sort_order
+        sort_options = [
+            {"value": value, "label": label, "current": value == sort}
+            for value, label in SortOrder.choices
+            if value != SortOrder.RELEVANCE or filterset.active.get("q")
+        ]
+        context.update(
+            filter=filterset,
+            facets=facets,
+            flag_facets=[facets[name] for name in ("youth", "preferential", "innovative")],
+            chips=chips,
+            removals=removals,
+            errors=filterset.errors,
+            search_query=filterset.active.get("q", ""),
+            sort_options=sort_options,
+            current_sort=sort,
+        )
+        return context
+
+
 class MeasureDetailView(DetailView):
     template_name = "measures/measure_detail.html"
     context_object_name = "measure"
@@ -25,5 +122,91 @@ class MeasureDetailView(DetailView):
         return (
             Measure.objects.published()
             .with_list_relations()
+            .select_related("periodic_report__cycle")
             .prefetch_related("partners", "goals", "areas__goal", "domains")
         )
+
+
+def bad_filters_response(errors):
+    lines = [gettext("These filters could not be read:")]
+    for name, messages in errors.items():
+        lines.extend(f"{name}: {message}" for message in messages)
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class MeasureCsvExportView(FilteredMeasuresMixin, View):
+    """The filtered list as CSV, streamed so memory stays flat however many rows there are."""
+
+    def get(self, request):
+        if self.filterset.errors:
+            return bad_filters_response(self.filterset.errors)
+        lines = export.csv_lines(self.filterset.qs, absolute_url=request.build_absolute_uri)
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="measures.csv"'
+        return response
+
+
+class MeasureFeed(Feed):
+    """An Atom feed of the filtered list, newest published first. Per-request state lives on the
+    filterset (the feed's `obj`), never on this instance, which every request shares."""
+
+    feed_type = Atom1Feed
+    limit = 50
+
+    def __call__(self, request, *args, **kwargs):
+        errors = self.get_object(request).errors
+        if errors:
+            return bad_filters_response(errors)
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        if not hasattr(request, "measure_filterset"):
+            request.measure_filterset = MeasureFilter(request.GET, request=request)
+        return request.measure_filterset
+
+    @staticmethod
+    def query(filterset):
+        params = filterset.data.copy()
+        for name in ("page", "sort"):
+            params.pop(name, None)
+        encoded = params.urlencode()
+        return f"?{encoded}" if encoded else ""
+
+    def title(self, obj):
+        return gettext("Published measures — Convention Monitoring Portal")
+
+    def subtitle(self, obj):
+        return gettext("Policies and measures reported on the implementation of the 2005 Convention.")
+
+    def link(self, obj):
+        return reverse("measures:measure-list") + self.query(obj)
+
+    def feed_url(self, obj):
+        return reverse("measures:measure-feed") + self.query(obj)
+
+    def items(self, obj):
+        return (
+            obj.queryset_without()
+            .with_list_relations()
+            .prefetch_related("areas")
+            .order_by("-published_at", "-pk")[: self.limit]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Atom summaries are read as HTML: escape the record's plain text.
+        return escape(Truncator(item.main_features).words(80))
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.organisation.name if item.organisation_id else item.party.name
+
+    def item_categories(self, item):
+        return [item.party.name, *(area.name for area in item.areas.all())]
