@@ -2,8 +2,7 @@
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter
 
 REPEATABLE = " Repeat the parameter for several values (OR)."
 
@@ -21,7 +20,8 @@ def _static_choices(filter_):
 
 def _scalar_type(filter_):
     if isinstance(filter_, django_filters.NumberFilter) or "Year" in type(filter_).__name__:
-        return OpenApiTypes.INT
+        bounds = {"minimum": filter_.extra.get("min_value"), "maximum": filter_.extra.get("max_value")}
+        return {"type": "integer", **{key: value for key, value in bounds.items() if value is not None}}
     return OpenApiTypes.STR
 
 
@@ -31,6 +31,9 @@ def filter_parameters(filterset_class, descriptions=None):
     parameters = []
     for name, filter_ in filterset_class.base_filters.items():
         repeatable = _is_repeatable(filter_)
+        scalar_type = _scalar_type(filter_)
+        if repeatable and isinstance(scalar_type, dict):
+            scalar_type = OpenApiTypes.INT
         text = str(filter_.label or name)
         if name in descriptions:
             text = f"{text}: {descriptions[name]}"
@@ -39,7 +42,7 @@ def filter_parameters(filterset_class, descriptions=None):
         parameters.append(
             OpenApiParameter(
                 name=name,
-                type=_scalar_type(filter_),
+                type=scalar_type,
                 location=OpenApiParameter.QUERY,
                 required=False,
                 many=repeatable,
@@ -51,18 +54,39 @@ def filter_parameters(filterset_class, descriptions=None):
     return parameters
 
 
-ERROR_RESPONSE = OpenApiResponse(
-    description="A query parameter has a bad value; the body names each parameter with its messages.",
-    response=inline_serializer(
-        "ParameterErrors",
-        fields={"parameter": serializers.ListField(child=serializers.CharField())},
-    ),
-)
-NOT_FOUND_RESPONSE = OpenApiResponse(
-    description="No such published record, or a page out of range.",
-    response=inline_serializer("NotFound", fields={"detail": serializers.CharField()}),
-)
-THROTTLED_RESPONSE = OpenApiResponse(
-    description="Too many requests; retry after the number of seconds in the Retry-After header.",
-    response=inline_serializer("Throttled", fields={"detail": serializers.CharField()}),
-)
+ERROR_SCHEMAS = {
+    "ParameterErrors": {
+        "type": "object",
+        "description": "Each bad query parameter with its messages.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    "Detail": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+}
+ERROR_RESPONSES = {
+    "400": ("A query parameter has a bad value; the body names each parameter.", "ParameterErrors"),
+    "404": ("No such published record, or a page out of range.", "Detail"),
+    "429": ("Too many requests; retry after the seconds in the Retry-After header.", "Detail"),
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Document on every operation the errors any request can meet (400 only where there are query parameters)."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            has_query = any(parameter.get("in") == "query" for parameter in operation.get("parameters", []))
+            for status, (description, schema_name) in ERROR_RESPONSES.items():
+                if status == "400" and not has_query:
+                    continue
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+                    },
+                )
+    return result

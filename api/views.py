@@ -7,12 +7,9 @@ from rest_framework import viewsets
 
 from api import serializers
 from api.filters import FilterSetBackend
-from api.schema import ERROR_RESPONSE, NOT_FOUND_RESPONSE, THROTTLED_RESPONSE, filter_parameters
+from api.schema import filter_parameters
 from measures.filters import MeasureFilter
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure
-
-LIST_ERRORS = {400: ERROR_RESPONSE, 404: NOT_FOUND_RESPONSE, 429: THROTTLED_RESPONSE}
-DETAIL_ERRORS = {404: NOT_FOUND_RESPONSE, 429: THROTTLED_RESPONSE}
 
 MEASURE_PARAMETER_DETAILS = {
     "q": "full-text search over title, main features, results, partners and organisation name. On PostgreSQL: "
@@ -52,9 +49,7 @@ class LastModifiedMixin:
 @extend_schema_view(
     list=extend_schema(
         parameters=filter_parameters(MeasureFilter, MEASURE_PARAMETER_DETAILS),
-        responses={200: serializers.MeasureSerializer(many=True), **LIST_ERRORS},
     ),
-    retrieve=extend_schema(responses={200: serializers.MeasureSerializer, **DETAIL_ERRORS}),
 )
 class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     """Published measures. Filters: the same parameters as the portal's /measures/ page."""

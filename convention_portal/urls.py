@@ -20,3 +20,5 @@ urlpatterns += i18n_patterns(
     path("", include("experts.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "convention_portal.errors.page_not_found"
