@@ -1,1 +1,322 @@
-"""Public statistics on published measures and Parties."""
+"""Public statistics on published measures and Parties: charts drawn on the server as inline SVG.
+
+The /measures/ filter parameters apply to the charts about measures. Each chart comes with its figures
+in a table; the SVG itself is an image with a title for assistive technologies.
+"""
+
+import math
+from collections import Counter
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from measures.filters import MAX_YEAR, MIN_YEAR, MeasureFilter, as_list
+from measures.filters_directory import INSTRUMENT_NOT_RECORDED
+from measures.models import AreaOfMonitoring, ElectoralGroup, Goal, Instrument, Measure, Party
+
+CHART_WIDTH = 720
+NOT_RECORDED = _("Not recorded in the sources")
+
+
+def bar_chart(values):
+    """Geometry of a horizontal bar chart (label above each bar) for `values`, a list of (label, number)."""
+    label_height, bar_height, gap, value_room = 18, 16, 14, 64
+    row_height = label_height + bar_height + gap
+    largest = max((number for _label, number in values), default=0) or 1
+    bars = []
+    for index, (label, number) in enumerate(values):
+        top = 4 + index * row_height
+        width = round(number / largest * (CHART_WIDTH - value_room), 1)
+        bars.append(
+            {
+                "label": Truncator(str(label)).chars(90),
+                "label_y": top + 13,
+                "y": top + label_height,
+                "width": width,
+                "height": bar_height,
+                "value": number,
+                "value_x": width + 6,
+                "value_y": top + label_height + 13,
+            }
+        )
+    return {"width": CHART_WIDTH, "height": 4 + len(values) * row_height, "bars": bars}
+
+
+def column_chart(values, max_labels=12):
+    """Geometry of a column chart for `values`, a list of (label, number) in order (years)."""
+    left, right, top, bottom, height = 48, 8, 16, 28, 260
+    plot_width, plot_height = CHART_WIDTH - left - right, height - top - bottom
+    largest = max((number for _label, number in values), default=0)
+    scale = largest or 1
+    slot = plot_width / max(len(values), 1)
+    every = max(1, math.ceil(len(values) / max_labels))
+    columns = []
+    for index, (label, number) in enumerate(values):
+        column_height = round(number / scale * plot_height, 1)
+        x = left + index * slot
+        columns.append(
+            {
+                "x": round(x + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": round(top + plot_height - column_height, 1),
+                "height": column_height,
+                "label": label,
+                "value": number,
+                "label_x": round(x + slot / 2, 1),
+                "show_label": index % every == 0 or index == len(values) - 1,
+            }
+        )
+    ticks = [
+        {"value": value, "y": y, "text_y": y + 4}
+        for value in sorted({0, math.ceil(largest / 2), largest})
+        for y in [round(top + plot_height - value / scale * plot_height, 1)]
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": height,
+        "columns": columns,
+        "ticks": ticks,
+        "left": left,
+        "tick_x": left - 6,
+        "right": CHART_WIDTH - right,
+        "baseline": top + plot_height,
+        "label_y": height - 8,
+    }
+
+
+def measures_by_period_year(measures, this_year):
+    """{year: published measures whose period includes it}; ongoing measures run to this year.
+
+    One query grouping the measures by (start, end); the years are then spread in Python, so the number
+    of queries does not depend on how many years there are.
+    """
+    deltas, undated = Counter(), 0
+    periods = (
+        measures.order_by()
+        .values("period_start", "period_end")
+        .annotate(number=Count("pk"))
+        .values_list("period_start", "period_end", "number")
+    )
+    for start, end, number in periods:
+        if start is None and end is None:
+            undated += number
+            continue
+        start = start if start is not None else end
+        end = end if end is not None else max(start, this_year)
+        start, end = max(start, MIN_YEAR), min(end, MAX_YEAR)
+        if start > end:
+            undated += number
+            continue
+        deltas[start] += number
+        deltas[end + 1] -= number
+    years, running = {}, 0
+    if deltas:
+        for year in range(min(deltas), max(deltas)):
+            running += deltas[year]
+            years[year] = running
+    return years, undated
+
+
+def grouped_counts(queryset, field):
+    """{value of `field`: number of rows}, in one query."""
+    grouped = queryset.order_by().values(field).annotate(number=Count("pk")).values_list(field, "number")
+    return dict(grouped)
+
+
+def query_with(query_dict, **params):
+    """This page's filters with `params` set (each replacing that filter), back on page 1."""
+    query = query_dict.copy()
+    for name in ("page", "sort"):
+        query.pop(name, None)
+    for name, value in params.items():
+        query.setlist(name, [str(value)])
+    return query.urlencode()
+
+
+def query_without(query_dict, name, value):
+    query = query_dict.copy()
+    query.setlist(name, [item for item in query.getlist(name) if item.strip().lower() != str(value).lower()])
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+class StatsView(TemplateView):
+    template_name = "measures/stats.html"
+
+    def get_context_data(self, **kwargs):
+        self.filterset = MeasureFilter(self.request.GET, request=self.request)
+        self.filterset.is_valid()  # the form must be validated before queryset_without() reads it
+        self.measures = Measure.objects.filter(pk__in=self.filterset.queryset_without().order_by().values("pk"))
+        self.list_url = reverse("measures:measure-list")
+        self.parties_url = reverse("measures:party-list")
+        measure_charts = [
+            self.by_goal(),
+            self.by_area(),
+            self.by_electoral_group(),
+            self.by_period_year(),
+            self.by_reported_by(),
+        ]
+        return super().get_context_data(
+            # Every measure is reported by exactly one kind of reporter, so this chart's sum is the total.
+            total=sum(row["cells"][0] for row in measure_charts[-1]["rows"]),
+            errors=self.filterset.errors,
+            chips=self.filter_chips(),
+            measures_url=f"{self.list_url}?{query_with(self.request.GET)}",
+            measure_charts=measure_charts,
+            party_charts=[self.parties_by_instrument(), self.parties_by_deposit_year()],
+            **kwargs,
+        )
+
+    def filter_chips(self):
+        """The filters applied, each with a link to this page without it."""
+        filterset = self.filterset
+        chips = []
+        for name, value in filterset.active.items():
+            for item in as_list(value):
+                chips.append(
+                    {
+                        "label": filterset.filters[name].label,
+                        "value": self.describe(name, item),
+                        "url": query_without(self.request.GET, name, item),
+                    }
+                )
+        return chips
+
+    def describe(self, name, value):
+        filterset = self.filterset
+        if name == "q":
+            return f"“{value}”"
+        if name == "party":
+            party = filterset.parties.get(str(value).upper())
+            return party.name if party else value
+        if name == "goal":
+            return next((str(goal) for goal in self.goals if str(goal.number) == str(value)), value)
+        if name in ("area", "domain"):
+            items = filterset.areas if name == "area" else filterset.domains
+            return next((item.name for item in items if item.slug == value), value)
+        if name == "region":
+            return ElectoralGroup(value).label
+        if name == "reported_by":
+            return Measure.ReportedBy(value).label
+        if name in ("youth", "preferential", "innovative"):
+            return _("yes")
+        return str(value)
+
+    def measure_link(self, **params):
+        return f"{self.list_url}?{query_with(self.request.GET, **params)}"
+
+    def chart(self, key, title, label_header, values, links, kind="bars", headers=None, extra_cells=None):
+        """A chart's geometry and its table: one row per value, the label linking to the matching records."""
+        rows = []
+        for index, ((label, number), url) in enumerate(zip(values, links, strict=True)):
+            cells = [number, *(extra_cells[index] if extra_cells else [])]
+            rows.append({"label": label, "url": url, "cells": cells})
+        return {
+            "id": f"chart-{key}",
+            "title": title,
+            "label_header": label_header,
+            "kind": kind,
+            "svg": bar_chart(values) if kind == "bars" else column_chart(values),
+            "headers": headers or [_("Published measures")],
+            "rows": rows,
+        }
+
+    def by_goal(self):
+        goals = Goal.objects.annotate(number_of_measures=Count("measures", filter=Q(measures__in=self.measures)))
+        goals = self.goals = list(goals.order_by("number"))
+        return self.chart(
+            "goal",
+            _("Published measures by goal"),
+            _("Goal"),
+            [(str(goal), goal.number_of_measures) for goal in goals],
+            [self.measure_link(goal=goal.number) for goal in goals],
+        )
+
+    def by_area(self):
+        areas = AreaOfMonitoring.objects.annotate(
+            number_of_measures=Count("measures", filter=Q(measures__in=self.measures))
+        )
+        areas = list(areas.order_by("position", "name_en"))
+        return self.chart(
+            "area",
+            _("Published measures by area of monitoring"),
+            _("Area of monitoring"),
+            [(area.name, area.number_of_measures) for area in areas],
+            [self.measure_link(area=area.slug) for area in areas],
+        )
+
+    def by_electoral_group(self):
+        counts = grouped_counts(self.measures, "party__electoral_group")
+        values = [(label, counts.get(group, 0)) for group, label in ElectoralGroup.choices]
+        links = [self.measure_link(region=group) for group in ElectoralGroup.values]
+        if counts.get(""):
+            values.append((NOT_RECORDED, counts[""]))
+            links.append("")
+        return self.chart("group", _("Published measures by electoral group"), _("Electoral group"), values, links)
+
+    def by_period_year(self):
+        years, undated = measures_by_period_year(self.measures, timezone.localdate().year)
+        chart = self.chart(
+            "period",
+            _("Published measures by year of their period"),
+            _("Year"),
+            list(years.items()),
+            [self.measure_link(year_from=year, year_to=year) for year in years],
+            kind="columns",
+        )
+        chart["note"] = _(
+            "A measure counts in every year of its period; an ongoing measure counts up to this year. "
+            "Measures without a period are not counted: %(undated)s."
+        ) % {"undated": undated}
+        return chart
+
+    def by_reported_by(self):
+        counts = grouped_counts(self.measures, "reported_by")
+        return self.chart(
+            "reported-by",
+            _("Published measures by who reported them"),
+            _("Reported by"),
+            [(label, counts.get(value, 0)) for value, label in Measure.ReportedBy.choices],
+            [self.measure_link(reported_by=value) for value in Measure.ReportedBy.values],
+        )
+
+    def parties_by_instrument(self):
+        counts = grouped_counts(Party.objects.all(), "instrument")
+        choices = [*Instrument.choices, ("", NOT_RECORDED)]
+        return self.chart(
+            "instrument",
+            _("Parties by instrument"),
+            _("Instrument"),
+            [(label, counts.get(value, 0)) for value, label in choices],
+            [
+                f"{self.parties_url}?{urlencode({'instrument': value or INSTRUMENT_NOT_RECORDED})}"
+                for value, _label in choices
+            ],
+            headers=[_("Parties")],
+        )
+
+    def parties_by_deposit_year(self):
+        deposits = grouped_counts(
+            Party.objects.filter(deposit_date__isnull=False).annotate(year=ExtractYear("deposit_date")), "year"
+        )
+        years = range(min(deposits), max(deposits) + 1) if deposits else []
+        cumulative, running = [], 0
+        for year in years:
+            running += deposits.get(year, 0)
+            cumulative.append((year, running))
+        return self.chart(
+            "deposits",
+            _("Parties over time (cumulative, by year of deposit)"),
+            _("Year"),
+            cumulative,
+            [f"{self.parties_url}?{urlencode({'deposited_to': year})}" for year in years],
+            kind="columns",
+            headers=[_("Parties at the end of the year"), _("Instruments deposited that year")],
+            extra_cells=[[deposits.get(year, 0)] for year in years],
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import directory_views, views
+from measures import directory_views, stats_views, views
 
 app_name = "measures"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("reports/", directory_views.ReportListView.as_view(), name="report-list"),
     path("organizations/", directory_views.OrganisationListView.as_view(), name="organisation-list"),
     path("organizations/<slug:slug>/", directory_views.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("stats/", stats_views.StatsView.as_view(), name="stats"),
 ]
