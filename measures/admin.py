@@ -1,6 +1,25 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+"""The back office: reference data for the secretariat, and measures through the review workflow.
 
+Who sees what comes from one queryset per model (`Measure.objects.visible_to(user)`,
+`PeriodicReport.objects.visible_to(user)`, `Partner.objects.visible_to(user)`); who may change, delete
+or move what comes from measures/workflow.py. The admin only wires them in, for the changelist, the change
+and history pages, autocomplete, export and import alike.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.roles import is_reviewer, represented
+from measures import workflow
 from measures.models import (
     AreaOfMonitoring,
     CulturalDomain,
@@ -13,13 +32,71 @@ from measures.models import (
     PeriodicReport,
     ReportingCycle,
 )
+from measures.resources import MeasureExportResource, MeasureImportResource
+
+
+def site_url(request):
+    """Scheme and host, so links in notification mail are absolute."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def editor_choices(user):
+    """For an editor who speaks only for organisations (or only for Parties), the ones they may choose from.
+
+    Returns {"organisation": queryset} or {"party": queryset}, or {} for the secretariat and mixed cases, where
+    the form's scope check (MeasureAdminForm.clean) is what keeps a measure inside the user's reach.
+    """
+    if is_reviewer(user):
+        return {}
+    scope = represented(user)
+    if scope.organisation_ids and not scope.party_ids:
+        return {"organisation": Organisation.objects.filter(pk__in=scope.organisation_ids)}
+    if scope.party_ids and not scope.organisation_ids:
+        return {"party": Party.objects.filter(pk__in=scope.party_ids)}
+    return {}
+
+
+def is_autocomplete_for(request, model, field_name):
+    params = request.GET
+    return (
+        request.resolver_match is not None
+        and request.resolver_match.url_name == "autocomplete"
+        and params.get("app_label") == model._meta.app_label
+        and params.get("model_name") == model._meta.model_name
+        and params.get("field_name") == field_name
+    )
+
+
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """Field-level history, shown only for objects the user may see, and never a way to write."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the newest historical record when the object is outside get_queryset();
+        # that would show other people's records, so check first.
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 class PeriodicReportInline(admin.TabularInline):
     model = PeriodicReport
     extra = 0
     fields = ("cycle", "status", "submission_date", "language", "source_url")
+    readonly_fields = ("status",)
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=PeriodicReport.objects.visible_to(request.user))
 
 
 @admin.register(Party)
@@ -38,6 +115,13 @@ class PartyAdmin(admin.ModelAdmin):
         ),
         (_("Groups"), {"fields": ("electoral_group", "unesco_region")}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        limited = editor_choices(request.user).get("party")
+        if limited is not None and is_autocomplete_for(request, Measure, "party"):
+            queryset = queryset.filter(pk__in=limited)
+        return queryset, may_have_duplicates
 
 
 class MembershipInline(admin.TabularInline):
@@ -58,6 +142,13 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("country",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        limited = editor_choices(request.user).get("organisation")
+        if limited is not None and is_autocomplete_for(request, Measure, "organisation"):
+            queryset = queryset.filter(pk__in=limited)
+        return queryset, may_have_duplicates
 
 
 @admin.register(OrganisationMembership)
@@ -105,12 +196,85 @@ class ReportingCycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(PeriodicReport)
-class PeriodicReportAdmin(admin.ModelAdmin):
+class PeriodicReportAdmin(ScopedHistoryAdmin):
+    """The secretariat keeps every report; a focal point sees their Party's and drafts the open cycle's."""
+
     list_display = ("party", "cycle", "status", "submission_date", "language")
     list_filter = ("cycle", "status", "language")
     list_select_related = ("party", "cycle")
     search_fields = ("party__name_en", "party__iso3")
     autocomplete_fields = ("party", "cycle")
+    readonly_fields = ("status",)
+
+    def get_queryset(self, request):
+        return PeriodicReport.objects.visible_to(request.user).select_related("party", "cycle")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["status"]
+        if not is_reviewer(request.user):
+            fields.append("submission_date")
+            if obj is not None:
+                fields += ["party", "cycle"]
+        return fields
+
+    def get_autocomplete_fields(self, request):
+        return ("party", "cycle") if is_reviewer(request.user) else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not is_reviewer(request.user):
+            if db_field.name == "party":
+                kwargs["queryset"] = Party.objects.filter(pk__in=represented(request.user).party_ids)
+            elif db_field.name == "cycle":
+                cycle = workflow.open_cycle()
+                kwargs["queryset"] = ReportingCycle.objects.filter(pk=cycle.pk if cycle else None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (
+            is_reviewer(request.user) or bool(represented(request.user).party_ids)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit_report(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and is_reviewer(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not is_reviewer(request.user):
+            obj.status = PeriodicReport.Status.DRAFT
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/move/<slug:move>/",
+                self.admin_site.admin_view(require_POST(self.move_view)),
+                name="measures_periodicreport_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["report_moves"] = [
+                {"rule": rule, "url": reverse("admin:measures_periodicreport_move", args=[obj.pk, rule.move])}
+                for rule in workflow.allowed_report_moves(request.user, obj)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def move_view(self, request, object_id, move):
+        report = self.get_object(request, unquote(object_id))
+        if report is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        try:
+            rule = workflow.transition_report(report, move, request.user)
+        except workflow.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, str(rule.done), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:measures_periodicreport_change", args=[report.pk]))
 
 
 class PartnerInline(admin.TabularInline):
@@ -120,20 +284,106 @@ class PartnerInline(admin.TabularInline):
     autocomplete_fields = ("organisation",)
 
 
+class MeasureAdminForm(forms.ModelForm):
+    """The measure form, carrying the version it was read at so a save over someone else's is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    #: The user filling in the form; set per request by MeasureAdmin.get_form().
+    user = None
+
+    class Meta:
+        model = Measure
+        # What the admin shows is set by MeasureAdmin.get_fieldsets(); this is the most any form may hold.
+        fields = [
+            "title",
+            "party",
+            "periodic_report",
+            "report_year",
+            "reported_by",
+            "organisation",
+            "period_start",
+            "period_end",
+            "main_features",
+            "results",
+            "financial_resources",
+            "financial_resources_usd",
+            "evaluated",
+            "evaluation_findings",
+            "areas",
+            "goals_ticked",
+            "domains",
+            "is_youth",
+            "is_preferential_treatment",
+            "is_innovative",
+            "language",
+            "source_url",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            for field, value in workflow.new_measure_defaults(self.user).items():
+                setattr(self.instance, field, value)
+        else:
+            self.initial.setdefault("expected_version", self.instance.version)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            try:
+                workflow.lock_version(self.instance.pk, cleaned_data.get("expected_version"))
+            except workflow.StaleVersion as error:
+                # Carry the current version, so that saving again, knowingly, replaces the other version.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("expected_version")] = error.current_version
+                raise ValidationError(str(error), code="stale") from None
+        if self.user is not None and not is_reviewer(self.user):
+            candidate = Measure(
+                reported_by=cleaned_data.get("reported_by", self.instance.reported_by),
+                organisation=cleaned_data.get("organisation", self.instance.organisation)
+                if "organisation" in self.fields
+                else self.instance.organisation,
+                party=cleaned_data.get("party", self.instance.party if self.instance.party_id else None)
+                if "party" in self.fields
+                else self.instance.party,
+            )
+            if not workflow.speaks_for(self.user, candidate):
+                raise ValidationError(
+                    _("You can only save measures of the organisations or Parties you speak for."), code="scope"
+                )
+        return cleaned_data
+
+
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
+    form = MeasureAdminForm
     list_display = ("title", "party", "reported_by", "organisation", "report_year", "status", "updated_at")
     list_filter = ("status", "reported_by", "report_year", "goals", "areas", "domains", "party__electoral_group")
     list_select_related = ("party", "organisation")
     search_fields = ("title", "party__name_en", "party__iso3", "organisation__name", "organisation__acronym")
     autocomplete_fields = ("party", "periodic_report", "organisation")
     filter_horizontal = ("areas", "goals_ticked", "domains")
-    readonly_fields = ("goal_list", "version", "created_at", "created_by", "updated_at", "updated_by", "published_at")
+    readonly_fields = ("status", "goal_list", "created_at", "created_by", "updated_at", "updated_by", "published_at")
     inlines = [PartnerInline]
     show_full_result_count = False
     date_hierarchy = "updated_at"
+    actions = ["submit_selected", "publish_selected"]
     fieldsets = (
-        (None, {"fields": ("title", "party", "periodic_report", "report_year", "reported_by", "organisation")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "party",
+                    "periodic_report",
+                    "report_year",
+                    "reported_by",
+                    "organisation",
+                    "expected_version",
+                )
+            },
+        ),
         (_("Period"), {"fields": ("period_start", "period_end")}),
         (
             _("Description"),
@@ -163,27 +413,261 @@ class MeasureAdmin(admin.ModelAdmin):
             },
         ),
         (_("Record"), {"fields": ("language", "source_url", "status")}),
-        (
-            _("Audit"),
-            {"fields": ("version", "created_at", "created_by", "updated_at", "updated_by", "published_at")},
-        ),
+        (_("Audit"), {"fields": ("created_at", "created_by", "updated_at", "updated_by", "published_at")}),
     )
+
+    # Access: one queryset for what a user sees, workflow.py for what they may do --------------------------
+
+    def get_queryset(self, request):
+        return Measure.objects.visible_to(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or workflow.can_view(request.user, obj))
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (is_reviewer(request.user) or bool(represented(request.user)))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_delete(request.user, obj))
+
+    def has_review_permission(self, request):
+        return is_reviewer(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # The stock bulk delete checks no object-level rule; deleting goes one measure at a time.
+        if not request.user.is_superuser:
+            actions.pop("delete_selected", None)
+        return actions
+
+    # The form -----------------------------------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            first_name, first_options = fieldsets[0]
+            fields = tuple(field for field in first_options["fields"] if field != "expected_version")
+            fieldsets = ((first_name, {**first_options, "fields": fields}), *fieldsets[1:])
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        user = request.user
+        if is_reviewer(user):
+            return fields
+        defaults = workflow.new_measure_defaults(user)
+        if obj is not None or "reported_by" in defaults:
+            fields.append("reported_by")
+        if obj is not None and obj.reported_by == Measure.ReportedBy.CIVIL_SOCIETY or "organisation_id" in defaults:
+            fields.append("organisation")
+        if obj is not None and obj.reported_by == Measure.ReportedBy.PARTY or "party_id" in defaults:
+            fields.append("party")
+        if not user.has_perm("measures.view_periodicreport"):
+            fields.append("periodic_report")
+        return fields
+
+    def get_autocomplete_fields(self, request):
+        limited = editor_choices(request.user)
+        return tuple(field for field in self.autocomplete_fields if field not in limited)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limited = editor_choices(request.user)
+        if db_field.name in limited:
+            kwargs["queryset"] = limited[db_field.name]
+        elif db_field.name == "periodic_report":
+            kwargs["queryset"] = PeriodicReport.objects.visible_to(request.user).select_related("party", "cycle")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            workflow.claim_version(obj, form.cleaned_data["expected_version"])
+        else:
+            obj.status = Measure.Status.DRAFT
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("goals (from areas and ticked)"))
     def goal_list(self, obj):
         return ", ".join(str(goal) for goal in obj.goals.all()) if obj.pk else "—"
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["workflow"] = self.workflow_context(request, obj)
+        elif add:
+            context["workflow"] = {"adding": True}
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_context(self, request, obj):
+        steps = list(obj.transitions.select_related("actor"))
+        latest = steps[0] if steps else None
+        return {
+            "status": obj.get_status_display(),
+            "status_value": obj.status,
+            "moves": [
+                {"rule": rule, "url": reverse("admin:measures_measure_transition", args=[obj.pk, rule.move])}
+                for rule in workflow.allowed_moves(request.user, obj)
+            ],
+            "steps": steps,
+            "current_comment": latest
+            if latest and latest.comment and latest.to_status in (Measure.Status.RETURNED, Measure.Status.WITHDRAWN)
+            else None,
+        }
+
+    # Moves --------------------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/transition/<slug:move>/",
+                self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.transition_view)),
+                name="measures_measure_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id, move):
+        """GET asks for confirmation (and the comment where one is required); POST makes the move."""
+        measure = self.get_object(request, unquote(object_id))
+        if measure is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if move not in workflow.TRANSITIONS:
+            raise Http404
+        rule = workflow.TRANSITIONS[move]
+        change_url = reverse("admin:measures_measure_change", args=[measure.pk])
+        reason = workflow.refusal(request.user, measure, rule)
+        form = TransitionForm(request.POST or None, comment_required=rule.comment_required)
+        if request.method == "POST" and (form.is_valid() or reason):
+            try:
+                step = workflow.transition(
+                    measure, move, request.user, form.cleaned_data.get("comment", ""), site_url=site_url(request)
+                )
+            except workflow.WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, workflow.success_message(step), messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        if reason:
+            self.message_user(request, reason, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": rule.label,
+            "opts": self.opts,
+            "original": measure,
+            "rule": rule,
+            "form": form,
+            "change_url": change_url,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/measures/measure/transition_confirm.html", context)
+
+    @admin.action(description=_("Submit the selected measures for review"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self.move_selected(request, queryset, workflow.Move.SUBMIT)
+
+    @admin.action(description=_("Publish the selected measures"), permissions=["review"])
+    def publish_selected(self, request, queryset):
+        self.move_selected(request, queryset, workflow.Move.PUBLISH)
+
+    def move_selected(self, request, queryset, move):
+        """Each measure goes through the workflow on its own: its own lock, log entry, history record and mail."""
+        done, refused = 0, []
+        for measure in queryset.order_by("pk"):
+            try:
+                workflow.transition(measure, move, request.user, site_url=site_url(request))
+            except workflow.WorkflowError as error:
+                refused.append(f"“{measure.title}”: {error}")
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)s measure(s): %(move)s — done.") % {"count": done, "move": workflow.Move(move).label},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    # Import and export --------------------------------------------------------------------------------------
+
+    def has_import_permission(self, request):
+        return is_reviewer(request.user) and request.user.has_perm("measures.add_measure")
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_resource_classes(self, request):
+        return [MeasureImportResource]
+
+    def get_export_resource_classes(self, request):
+        return [MeasureExportResource]
+
+    def get_import_data_kwargs(self, request, *args, **kwargs):
+        kwargs = super().get_import_data_kwargs(request, *args, **kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("party", "organisation")
+            .prefetch_related("areas", "domains", "goals_ticked")
+        )
+
+    def get_valid_export_item_pks(self, request):
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 6, "cols": 80}))
+
+    def __init__(self, *args, comment_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["comment"]
+        field.required = comment_required
+        if comment_required:
+            field.help_text = _("Required. The editors read it beside their form and receive it by mail.")
+        else:
+            field.label = _("Comment (optional)")
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ScopedHistoryAdmin):
+    """Partners on their own, for the secretariat; editors change them inside their measure's form."""
+
     list_display = ("name", "entity_type", "measure", "organisation")
     list_filter = ("entity_type",)
     list_select_related = ("measure", "organisation")
     search_fields = ("name", "measure__title")
     autocomplete_fields = ("measure", "organisation")
+
+    def get_queryset(self, request):
+        return Partner.objects.visible_to(request.user)
+
+    def has_module_permission(self, request):
+        return is_reviewer(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_reviewer(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_reviewer(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_reviewer(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_reviewer(request.user) and super().has_delete_permission(request, obj)

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import is_reviewer, represented
 
 #: Article 29: the Convention entered into force on this day, three months after the 30th instrument.
 CONVENTION_ENTRY_INTO_FORCE = datetime.date(2007, 3, 18)
@@ -292,6 +295,12 @@ class ReportingCycle(models.Model):
 
 
 class PeriodicReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The reports this user may see in the back office: all for the secretariat, a focal point their Parties'."""
+        if is_reviewer(user):
+            return self
+        return self.filter(party_id__in=represented(user).party_ids)
+
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(status__in=PeriodicReport.NOT_YET_SUBMITTED, cycle__deadline__lt=today)
@@ -322,6 +331,7 @@ class PeriodicReport(models.Model):
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
     objects = PeriodicReportQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-cycle__year", "party__name_en"]
@@ -346,6 +356,23 @@ class MeasureQuerySet(models.QuerySet):
     def published(self):
         """The only measures the public, feeds, exports and the API may ever see."""
         return self.filter(status=Measure.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Every measure, in any status, this user may see in the back office.
+
+        The secretariat sees all; an editor sees the measures of the organisations they speak for (reported by
+        civil society), a focal point those of their Parties (reported by the Party); anyone else nothing.
+        The public never uses this: it sees `published()` only.
+        """
+        if is_reviewer(user):
+            return self
+        scope = represented(user)
+        if not scope:
+            return self.none()
+        return self.filter(
+            Q(reported_by=ReportedBy.CIVIL_SOCIETY, organisation_id__in=scope.organisation_ids)
+            | Q(reported_by=ReportedBy.PARTY, party_id__in=scope.party_ids)
+        )
 
     def with_list_relations(self):
         return self.select_related("party", "organisation")
@@ -497,11 +524,15 @@ class Measure(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"], m2m_fields=["areas", "domains", "goals_ticked"], cascade_delete_history=True
+    )
 
     class Meta:
         ordering = ["-report_year", "title"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
+        permissions = [("review_measure", _("Can return, publish and withdraw measures"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True)
@@ -573,6 +604,12 @@ class EntityType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PartnerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The partners of the measures this user may see in the back office."""
+        return self.filter(measure__in=Measure.objects.visible_to(user))
+
+
 class Partner(models.Model):
     """A partner engaged in a measure, as the reporting form lists them."""
 
@@ -591,6 +628,9 @@ class Partner(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = PartnerQuerySet.as_manager()
+    history = HistoricalRecords(cascade_delete_history=True)
+
     class Meta:
         ordering = ["measure", "position", "pk"]
         verbose_name = _("partner")
@@ -601,3 +641,40 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MeasureTransition(models.Model):
+    """One move of a measure through the review workflow (measures/workflow.py makes them)."""
+
+    Status = MeasureStatus
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measure_transitions",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_status__in=MeasureStatus.values) & Q(to_status__in=MeasureStatus.values),
+                name="measure_transition_statuses_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "-created_at"], name="measure_transition_measure_idx")]
+
+    def __str__(self):
+        return f"{self.measure}: {self.get_from_status_display()} → {self.get_to_status_display()}"

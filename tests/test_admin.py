@@ -5,14 +5,16 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from accounts.models import Membership
 from measures.models import Measure, Partner, PeriodicReport, ReportingCycle
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def everything(reference_data):
+def everything(reference_data, superuser):
     measure = Measure.objects.get()
+    Membership.objects.create(user=superuser, organisation=measure.organisation)
     Partner.objects.create(measure=measure, name="IFCCD", entity_type="civil_society")
     Group.objects.create(name="Reviewers")
     PeriodicReport.objects.create(party=measure.party, cycle=ReportingCycle.objects.get(year=2024))

@@ -1,0 +1,247 @@
+"""Import and export of measures (django-import-export), as the admin offers them.
+
+Import keys: Parties by ISO 3166-1 alpha-3 code (``EU`` for the European Union), organisations, areas and
+domains by slug, goals by number. Several values in one cell are separated by ``|``. Every imported row
+becomes a new draft; a file with any bad row imports nothing. README.md ("Review workflow and roles")
+documents the columns; measures/data/sample_import.csv is a sample that imports cleanly.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+
+from measures.models import (
+    AreaOfMonitoring,
+    CulturalDomain,
+    Evaluated,
+    Goal,
+    Measure,
+    Organisation,
+    Party,
+    RecordLanguage,
+    ReportedBy,
+)
+
+SEPARATOR = "|"
+
+
+def text(value):
+    return "" if value is None else force_str(value).strip()
+
+
+class PartyWidget(widgets.ForeignKeyWidget):
+    """A Party by its ISO3 code; ``EU`` for the European Union, which has none."""
+
+    def __init__(self):
+        super().__init__(Party, field="iso3")
+
+    def clean(self, value, row=None, **kwargs):
+        code = text(value).upper()
+        if not code:
+            return None
+        lookup = {"slug": Party.EU_SLUG} if code == "EU" else {"iso3": code}
+        try:
+            return Party.objects.get(**lookup)
+        except Party.DoesNotExist:
+            raise ValueError(_("No Party has the ISO3 code “%(code)s”.") % {"code": code}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value.iso3 or "EU"
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A related record by its slug; an unknown slug is an error on that row."""
+
+    def __init__(self, model):
+        super().__init__(model, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        slug = text(value).lower()
+        if not slug:
+            return None
+        try:
+            return self.model.objects.get(slug=slug)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("No %(model)s has the slug “%(slug)s”.") % {"model": self.model._meta.verbose_name, "slug": slug}
+            ) from None
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Several records by a key, separated by ``|``; unlike the stock widget, an unknown key is an error."""
+
+    def __init__(self, model, field):
+        super().__init__(model, separator=SEPARATOR, field=field)
+
+    def clean(self, value, row=None, **kwargs):
+        keys = [key.strip().lower() for key in text(value).split(self.separator) if key.strip()]
+        if not keys:
+            return self.model.objects.none()
+        found = self.model.objects.filter(**{f"{self.field}__in": keys})
+        known = {str(getattr(obj, self.field)).lower() for obj in found}
+        unknown = [key for key in keys if key not in known]
+        if unknown:
+            raise ValueError(
+                _("Unknown %(model)s: %(keys)s.")
+                % {"model": self.model._meta.verbose_name_plural, "keys": ", ".join(unknown)}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return self.separator.join(str(getattr(related, self.field)) for related in value.all())
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """One of a TextChoices' values; empty gives the default."""
+
+    def __init__(self, choices, default):
+        self.choices, self.default = choices, default
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        value = text(value).lower()
+        if not value:
+            return self.default
+        if value not in self.choices.values:
+            raise ValueError(
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": value, "choices": ", ".join(self.choices.values)}
+            )
+        return value
+
+
+class FlagWidget(widgets.BooleanWidget):
+    """yes/no, true/false or 1/0; empty means no. Anything else is an error rather than a silent no."""
+
+    TRUE = {"1", "true", "yes", "y"}
+    FALSE = {"0", "false", "no", "n", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        value = text(value).lower()
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "yes" if value else "no"
+
+
+#: The columns an import reads, in order.
+IMPORT_COLUMNS = [
+    "title",
+    "party",
+    "reported_by",
+    "organisation",
+    "report_year",
+    "period_start",
+    "period_end",
+    "main_features",
+    "results",
+    "financial_resources",
+    "financial_resources_usd",
+    "evaluated",
+    "evaluation_findings",
+    "areas",
+    "goals",
+    "domains",
+    "is_youth",
+    "is_preferential_treatment",
+    "is_innovative",
+    "language",
+    "source_url",
+]
+
+
+def column(name, widget, attribute=None):
+    return fields.Field(attribute=attribute or name, column_name=name, widget=widget)
+
+
+class MeasureColumns(resources.ModelResource):
+    """The columns import and export share (README documents each one)."""
+
+    title = column("title", widgets.CharWidget())
+    party = column("party", PartyWidget())
+    reported_by = column("reported_by", ChoiceWidget(ReportedBy, ReportedBy.PARTY))
+    organisation = column("organisation", SlugWidget(Organisation))
+    report_year = column("report_year", widgets.IntegerWidget())
+    period_start = column("period_start", widgets.IntegerWidget())
+    period_end = column("period_end", widgets.IntegerWidget())
+    main_features = column("main_features", widgets.CharWidget())
+    results = column("results", widgets.CharWidget())
+    financial_resources = column("financial_resources", widgets.CharWidget())
+    financial_resources_usd = column("financial_resources_usd", widgets.DecimalWidget())
+    evaluated = column("evaluated", ChoiceWidget(Evaluated, Evaluated.UNKNOWN))
+    evaluation_findings = column("evaluation_findings", widgets.CharWidget())
+    areas = column("areas", StrictManyToManyWidget(AreaOfMonitoring, "slug"))
+    goals = column("goals", StrictManyToManyWidget(Goal, "number"), attribute="goals_ticked")
+    domains = column("domains", StrictManyToManyWidget(CulturalDomain, "slug"))
+    is_youth = column("is_youth", FlagWidget())
+    is_preferential_treatment = column("is_preferential_treatment", FlagWidget())
+    is_innovative = column("is_innovative", FlagWidget())
+    language = column("language", ChoiceWidget(RecordLanguage, RecordLanguage.ENGLISH))
+    source_url = column("source_url", widgets.CharWidget())
+
+    class Meta:
+        model = Measure
+        fields = IMPORT_COLUMNS
+
+
+class MeasureImportResource(MeasureColumns):
+    """Reviewers' bulk entry: every row a new draft, all rows or none."""
+
+    class Meta:
+        model = Measure
+        fields = IMPORT_COLUMNS
+        import_order = IMPORT_COLUMNS
+        import_id_fields = []
+        force_init_instance = True
+        use_transactions = True
+        clean_model_instances = True
+        skip_unchanged = False
+        name = _("Measures (new drafts)")
+
+    def import_instance(self, instance, row, **kwargs):
+        """Read every column, many-to-many ones included, so a bad value is a row error before anything is saved."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.widget.clean(row[field.column_name], row=row)
+                except ValueError as error:
+                    errors[field.attribute] = ValidationError(force_str(error), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        instance.status = Measure.Status.DRAFT
+        if user is not None and user.is_authenticated:
+            instance.created_by = instance.updated_by = user
+            instance._history_user = user
+        instance._change_reason = str(_("Imported"))
+
+
+class MeasureExportResource(MeasureColumns):
+    """The admin's filtered list, with the import columns plus id, status and dates."""
+
+    id = column("id", widgets.IntegerWidget())
+    status = column("status", widgets.CharWidget())
+    published_at = column("published_at", widgets.DateTimeWidget())
+    updated_at = column("updated_at", widgets.DateTimeWidget())
+
+    class Meta:
+        model = Measure
+        fields = ["id", *IMPORT_COLUMNS, "status", "published_at", "updated_at"]
+        export_order = fields
+        name = _("Measures")
