@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -108,10 +109,16 @@ class PartyDetailView(DetailView):
             return redirect("measures:party-detail", slug=slug.lower(), permanent=True)
         return super().get(request, *args, **kwargs)
 
-    def reporting_cycles(self, today):
-        """One row per cycle the Party is expected to report in, overdue where it is; no row is created."""
+    def reporting_cycles(self, today, measures):
+        """One row per cycle the Party is expected to report in, overdue where it is; no row is created.
+
+        Each row also counts the Party's published measures whose report year is the cycle's year.
+        """
         party = self.object
         reports = {report.cycle_id: report for report in party.reports.all()}
+        by_report_year = dict(
+            measures.order_by().values("report_year").annotate(number=Count("pk")).values_list("report_year", "number")
+        )
         rows = []
         for cycle in ReportingCycle.objects.order_by("-year"):
             report = reports.get(cycle.pk)
@@ -121,14 +128,22 @@ class PartyDetailView(DetailView):
                 report = PeriodicReport(party=party, cycle=cycle)
             else:
                 report.cycle = cycle
-            rows.append({"cycle": cycle, "report": report, "is_overdue": report.is_overdue(today)})
+            rows.append(
+                {
+                    "cycle": cycle,
+                    "report": report,
+                    "is_overdue": report.is_overdue(today),
+                    "measure_count": by_report_year.get(cycle.year, 0),
+                    "measures_url": measure_list_url(party=party_code(party), report_year=cycle.year),
+                }
+            )
         return rows
 
     def get_context_data(self, **kwargs):
         party = self.object
         measures = Measure.objects.published().filter(party=party)
         return super().get_context_data(
-            reporting_cycles=self.reporting_cycles(timezone.localdate()),
+            reporting_cycles=self.reporting_cycles(timezone.localdate(), measures),
             measure_count=measures.count(),
             measures=measures.select_related("organisation").order_by("-published_at", "-pk")[:LATEST_MEASURES],
             measures_url=measure_list_url(party=party_code(party)),

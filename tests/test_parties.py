@@ -282,6 +282,9 @@ class TestPartyDetail:
         assert rows[2024]["report"].status == PeriodicReport.Status.EXPECTED
         assert rows[2024]["is_overdue"] is True
         assert rows[2012]["is_overdue"] is False  # no deadline recorded for 2012
+        # The CDCE measure was reported in Canada's 2020 report.
+        assert [rows[year]["measure_count"] for year in (2012, 2016, 2020, 2024, 2027)] == [0, 0, 1, 0, 0]
+        assert 'href="/measures/?party=CAN&amp;report_year=2020"' in html
         assert "Overdue" in html
         assert response.context["measure_count"] == 1
         assert "Provided support to other coalitions" in html
