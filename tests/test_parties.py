@@ -2,9 +2,11 @@
 
 import datetime
 
+import hypothesis
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from hypothesis import strategies as st
 
 from measures.models import Measure, Party, PeriodicReport, ReportingCycle
 from tests.factories import make_measure, make_organisation, make_party
@@ -378,3 +380,44 @@ class TestPartyDetail:
         assert '<html lang="fr">' in html
         assert "<h1>Allemagne</h1>" in html
         assert "12 mars 2007" in html
+
+
+LIST_PARAMETERS = {
+    "/parties/": ["q", "region", "instrument", "kind", "deposited_from", "deposited_to", "sort", "page"],
+    "/reports/": ["cycle", "status", "region", "sort"],
+    "/organizations/": ["q", "kind", "country", "sort", "page"],
+    "/stats/": [
+        "q",
+        "party",
+        "region",
+        "goal",
+        "area",
+        "domain",
+        "reported_by",
+        "year_from",
+        "year_to",
+        "report_year",
+        "youth",
+        "preferential",
+        "innovative",
+        "sort",
+    ],
+}
+
+
+@pytest.mark.parametrize("path", list(LIST_PARAMETERS))
+def test_arbitrary_values_never_give_a_server_error(client, parties, path):
+    ReportingCycle.objects.create(year=2024, deadline=datetime.date(2024, 6, 30))
+    values = st.lists(st.text(max_size=40) | st.integers().map(str), min_size=1, max_size=3)
+
+    @hypothesis.settings(
+        max_examples=50,
+        deadline=None,
+        suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture, hypothesis.HealthCheck.too_slow],
+    )
+    @hypothesis.given(params=st.dictionaries(st.sampled_from(LIST_PARAMETERS[path]), values, max_size=4))
+    def check(params):
+        response = client.get(path, params)
+        assert response.status_code in (200, 404), (params, response.status_code)
+
+    check()
