@@ -1,0 +1,56 @@
+"""axe-core finds no serious or critical accessibility problem on home, the measures list and a measure."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from measures.models import Measure
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CDCE = "Provided support to other coalitions"
+
+PAGES = [
+    "/",
+    "/measures/",
+    "/measures/?q=Guanajuato",
+    "/measures/?goal=1&goal=4&party=CAN&region=I&youth=true",
+    "/measures/?goal=abc&year_from=x&party=ZZZ&sort=nonsense",
+    "/measures/?party=CAN&goal=3",
+    "/fr/measures/?area=partnering-with-civil-society",
+    "{cdce}",
+    "/es{cdce}",
+]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_or_critical_violations(page, live_server, reference_data, axe, path):
+    cdce = Measure.objects.get(title__startswith=CDCE).get_absolute_url()
+    page.goto(f"{live_server.url}{path.format(cdce=cdce)}")
+    assert page.locator("h1").count() == 1
+    violations = axe.run(page).response["violations"]
+    serious = [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
+        for violation in violations
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_skip_link_and_visible_focus(page, live_server, reference_data):
+    page.goto(f"{live_server.url}/measures/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.locator("#id_q").focus()
+    page.keyboard.type("Guanajuato")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/measures/?q=Guanajuato*")
+    assert page.locator(".results-list > li").count() == 1
