@@ -113,7 +113,7 @@ class BodyDetailView(DetailView):
         today = timezone.localdate()
         return super().get_context_data(
             memberships=Membership.objects.filter(body=body).select_related("expert__country"),
-            meetings=body.meetings.select_related("body", "country", "parent").in_calendar_order(today),
+            meetings=body.meetings.with_list_relations().in_calendar_order(today),
             outcomes=Outcome.objects.for_body(body).filter(part_of__isnull=True).with_chain().in_date_order(),
             convened=body.convened_bodies.all(),
             today=today,
