@@ -34,10 +34,10 @@ TRUE = "true"
 
 
 class SortOrder(TextChoices):
-    RELEVANCE = "relevance", _("relevance")
-    NEWEST = "-year", _("newest first")
-    OLDEST = "year", _("oldest first")
-    TITLE = "title", _("title")
+    RELEVANCE = "relevance", _("Relevance")
+    NEWEST = "-year", _("Newest first")
+    OLDEST = "year", _("Oldest first")
+    TITLE = "title", _("Title")
     PARTY = "party", _("Party")
 
 
