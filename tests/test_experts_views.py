@@ -462,3 +462,9 @@ def test_the_main_navigation_links_meetings_and_bodies(client, reference_data):
     response = client.get("/bodies/")
     assert 'href="/meetings/"' in response.text
     assert re.search(r'href="/bodies/" aria-current="page"', response.text)
+
+
+def test_a_bad_value_is_also_reported_next_to_its_control(client, calendar):
+    response = client.get(LIST_URL, {"year": "soon"})
+    assert 'id="filter-year" name="year" aria-invalid="true" aria-describedby="filter-year-error"' in response.text
+    assert '<p class="field-error" id="filter-year-error">Enter a whole number.</p>' in response.text
