@@ -5,6 +5,7 @@ other filters still apply, so no input gives a server error.
 """
 
 import datetime
+import unicodedata
 
 import django_filters
 from django import forms
@@ -12,6 +13,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -59,6 +61,30 @@ def translated_name(prefix=""):
     return Coalesce(NullIf(F(f"{prefix}name_{language}"), Value("")), english)
 
 
+def folded(text):
+    """`text` lower-cased and without accents: the key people expect names to be sorted by."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def name_sort_key(prefix=""):
+    """The rank of each Party's name in the active language, accents and case ignored ("Égypte" among
+    the E), whatever the database's collation (SQLite and PostgreSQL's C collation compare code points).
+
+    One query reads the names, which Python sorts; the rank is then a CASE on the primary key. There are
+    only as many Parties as States, so the expression stays small.
+    """
+    language = (get_language() or "en")[:2]
+    column = f"name_{language}" if language in TRANSLATED_NAME_LANGUAGES else "name_en"
+    names = Party.objects.order_by().values_list("pk", "name_en", column)
+    ranked = sorted(names, key=lambda row: (folded(row[2] or row[1]), row[0]))
+    return Case(
+        *[When(**{f"{prefix}pk": pk}, then=Value(rank)) for rank, (pk, _english, _name) in enumerate(ranked)],
+        default=Value(len(ranked)),
+        output_field=IntegerField(),
+    )
+
+
 def blank_last(field):
     """Sort key putting empty text after every value, whatever the direction of the sort on `field`."""
     return Case(When(**{field: ""}, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -78,9 +104,9 @@ def published_measure_count(key="party", **filters):
 
 
 def parties_with_measure_counts():
-    """Parties with `display_name` (for sorting in the active language) and `measure_count`, in one query."""
-    return Party.objects.annotate(display_name=translated_name(), measure_count=published_measure_count()).order_by(
-        "display_name", "pk"
+    """Parties with `sort_name` (their name in the active language, to sort by) and `measure_count`, in one query."""
+    return Party.objects.annotate(sort_name=name_sort_key(), measure_count=published_measure_count()).order_by(
+        "sort_name", "pk"
     )
 
 
@@ -119,7 +145,7 @@ def parties_reporting_status(cycle, today=None):
     return (
         Party.objects.annotate(cycle_report=FilteredRelation("reports", condition=Q(reports__cycle=cycle)))
         .annotate(
-            display_name=translated_name(),
+            sort_name=name_sort_key(),
             report_id=F("cycle_report__id"),
             report_status=Coalesce(F("cycle_report__status"), Value(ReportStatus.EXPECTED.value)),
             report_submission_date=F("cycle_report__submission_date"),
@@ -129,7 +155,7 @@ def parties_reporting_status(cycle, today=None):
         )
         .annotate(is_overdue=overdue)
         .filter(expected_to_report(cycle))
-        .order_by("display_name", "pk")
+        .order_by("sort_name", "pk")
     )
 
 
@@ -213,11 +239,11 @@ def blank_last_then(field):
 
 
 def by_name():
-    return Ascending(translated_name())
+    return Ascending("sort_name")
 
 
 PARTY_SORTS = {
-    "name": (_("Name"), lambda: [translated_name()]),
+    "name": (_("Name"), lambda: ["sort_name"]),
     "group": (_("Electoral group"), lambda: [*blank_last_then("electoral_group"), by_name()]),
     "instrument": (_("Instrument"), lambda: [*blank_last_then("instrument"), by_name()]),
     "deposit": (_("Date of deposit"), lambda: ["deposit_date", by_name()]),
@@ -283,7 +309,7 @@ def status_rank():
 
 
 REPORT_SORTS = {
-    "name": (_("Party"), lambda: [translated_name()]),
+    "name": (_("Party"), lambda: ["sort_name"]),
     "group": (_("Electoral group"), lambda: [*blank_last_then("electoral_group"), by_name()]),
     "status": (_("Status"), lambda: [status_rank(), by_name()]),
     "submitted": (_("Submission date"), lambda: ["report_submission_date", by_name()]),
@@ -370,7 +396,7 @@ class ReportStatusFilter(DirectoryFilterSet):
 ORGANISATION_SORTS = {
     "name": (_("Name"), lambda: ["name"]),
     "kind": (_("Kind"), lambda: ["kind", Ascending("name")]),
-    "country": (_("Country"), lambda: [translated_name("country__"), Ascending("name")]),
+    "country": (_("Country"), lambda: [name_sort_key("country__"), Ascending("name")]),
     "measures": (_("Published measures"), lambda: ["measure_count", Ascending("name")]),
 }
 
@@ -398,7 +424,7 @@ def organisations_with_measure_counts():
 
 
 def organisation_countries(request=None):
-    return Party.objects.filter(organisations__isnull=False).distinct().order_by(translated_name())
+    return Party.objects.filter(Exists(Organisation.objects.filter(country=OuterRef("pk")))).order_by(name_sort_key())
 
 
 class OrganisationFilter(DirectoryFilterSet):

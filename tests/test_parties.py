@@ -1,6 +1,7 @@
 """The Parties list (/parties/) and a Party's page (/parties/<iso3>/)."""
 
 import datetime
+import unicodedata
 
 import hypothesis
 import pytest
@@ -260,6 +261,19 @@ class TestPartyListLanguages:
     def test_dates_are_formatted_for_the_language(self, client, parties):
         html = client.get("/fr/parties/", {"q": "BBB"}).content.decode()
         assert "2 mars 2010" in html
+
+    def test_accented_names_sort_with_their_letter(self, client, reference_data):
+        response = client.get("/fr/parties/", {"region": "Vb"})
+        names = [party.name for party in response.context["parties"]]
+        assert "Égypte" in names
+
+        def folded(name):
+            return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).lower()
+
+        assert names == sorted(names, key=folded)
+        # By code point "É" would come after every unaccented letter.
+        assert folded(names[names.index("Égypte") + 1]) > "egypte" > folded(names[names.index("Égypte") - 1])
+        assert names[-1] != "Égypte"
 
     def test_real_parties_in_french(self, client, reference_data):
         response = client.get("/fr/parties/", {"q": "allemagne"})
