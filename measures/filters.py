@@ -265,13 +265,14 @@ class MeasureFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=through_ids(Measure.domains, culturaldomain__slug__in=value))
 
     def filter_year_from(self, queryset, name, value):
-        # A period overlaps the range when it ends at or after its start; an ongoing measure runs to this year.
-        ongoing = Q(period_end__isnull=True, period_start__isnull=False) if value <= timezone.localdate().year else Q()
-        if not ongoing:
-            return queryset.filter(period_end__gte=value)
-        return queryset.filter(Q(period_end__gte=value) | ongoing)
+        # The period overlaps the range when it ends in or after its first year; an ongoing one runs to this year.
+        overlaps = Q(period_end__gte=value)
+        if value <= timezone.localdate().year:
+            overlaps |= Q(period_end__isnull=True, period_start__isnull=False)
+        return queryset.filter(overlaps)
 
     def filter_year_to(self, queryset, name, value):
+        # ...and starts in or before its last year; a period with only an end year is that one year.
         return queryset.filter(Q(period_start__lte=value) | Q(period_start__isnull=True, period_end__lte=value))
 
     def filter_flag(self, queryset, name, value):
@@ -288,6 +289,7 @@ class MeasureFilter(django_filters.FilterSet):
     def queryset_without(self, *names, queryset=None):
         """The queryset under every valid filter except `names`, unsorted."""
         queryset = self.queryset.all() if queryset is None else queryset
+        self.errors  # noqa: B018  (validates the form, so that cleaned_data exists)
         for name, value in self.form.cleaned_data.items():
             if name not in names and name != "sort":
                 queryset = self.filters[name].filter(queryset, value)
