@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import is_reviewer, represented
@@ -369,6 +370,8 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
     show_full_result_count = False
     date_hierarchy = "updated_at"
     actions = ["submit_selected", "publish_selected"]
+    import_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = [base_formats.CSV, base_formats.XLSX]
     fieldsets = (
         (
             None,
