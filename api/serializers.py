@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from experts.models import Body, Meeting, MeetingDocument, MeetingOrganiser, MeetingTopic, Outcome
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Partner, Party
 
 
@@ -89,6 +90,12 @@ class MeasureSerializer(LinksMixin, serializers.ModelSerializer):
     areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     domains = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     partners = PartnerSerializer(many=True)
+    outcomes = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        read_only=True,
+        help_text="Recommendations, decisions or reports this measure responds to (see /api/v1/outcomes/).",
+    )
 
     class Meta:
         model = Measure
@@ -113,6 +120,7 @@ class MeasureSerializer(LinksMixin, serializers.ModelSerializer):
             "areas",
             "domains",
             "partners",
+            "outcomes",
             "is_youth",
             "is_preferential_treatment",
             "is_innovative",
@@ -121,3 +129,216 @@ class MeasureSerializer(LinksMixin, serializers.ModelSerializer):
             "published_at",
             "updated_at",
         ]
+
+
+class PartySerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:party-detail"
+    code = serializers.SerializerMethodField(help_text="ISO 3166-1 alpha-3 code; EU for the European Union.")
+    published_measures = serializers.IntegerField(source="measure_count", read_only=True)
+
+    class Meta:
+        model = Party
+        fields = [
+            "code",
+            "url",
+            "api_url",
+            "iso3",
+            "name_en",
+            "name_fr",
+            "name_es",
+            "kind",
+            "instrument",
+            "deposit_date",
+            "entry_into_force",
+            "electoral_group",
+            "unesco_region",
+            "declarations",
+            "source_url",
+            "published_measures",
+        ]
+
+    def get_code(self, party) -> str:
+        return party.slug.upper()
+
+    def api_lookup(self, party):
+        return party.slug
+
+
+class OrganisationSerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:organisation-detail"
+    country = PartyRefSerializer(allow_null=True)
+    member_of = serializers.SerializerMethodField(help_text="Organisations this one belongs to, with its role.")
+    published_measures = serializers.IntegerField(source="measure_count", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "url",
+            "api_url",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "founding_year",
+            "description",
+            "member_of",
+            "published_measures",
+        ]
+
+    def get_member_of(self, organisation) -> list[dict]:
+        return [{"organisation": link.organisation.slug, "role": link.role} for link in organisation.memberships.all()]
+
+    def api_lookup(self, organisation):
+        return organisation.slug
+
+
+class ReportStatusSerializer(serializers.Serializer):
+    """One row of the reporting status table: a Party and its periodic report for the chosen cycle."""
+
+    party = PartyRefSerializer(source="*")
+    electoral_group = serializers.CharField()
+    cycle = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        source="report_status", help_text="expected, draft, submitted, transmitted or published."
+    )
+    overdue = serializers.BooleanField(source="is_overdue", help_text="Not submitted although the deadline passed.")
+    submission_date = serializers.DateField(source="report_submission_date", allow_null=True)
+    language = serializers.CharField(source="report_language", allow_null=True)
+    source_url = serializers.CharField(source="report_source_url", allow_null=True)
+    published_measures = serializers.IntegerField(source="cycle_measure_count", help_text="Of this report year.")
+
+    def get_cycle(self, row) -> int:
+        return self.context["cycle"].year
+
+
+class BodyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Body
+        fields = ["slug", "name", "short_name"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
+    convened_by = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Body
+        fields = [
+            "slug",
+            "url",
+            "kind",
+            "name",
+            "short_name",
+            "aliases",
+            "mandate",
+            "established_on",
+            "planned_members",
+            "convened_by",
+            "description",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, body):
+        return self.context["request"].build_absolute_uri(body.get_absolute_url())
+
+
+class OrganiserSerializer(serializers.ModelSerializer):
+    party = serializers.SerializerMethodField()
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = MeetingOrganiser
+        fields = ["party", "organisation", "role", "note"]
+
+    def get_party(self, organiser) -> str | None:
+        return organiser.party.slug.upper() if organiser.party_id else None
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeetingTopic
+        fields = ["position", "title", "summary"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeetingDocument
+        fields = ["title", "kind", "language", "url"]
+
+
+class MeetingSerializer(LinksMixin, serializers.ModelSerializer):
+    api_view_name = "api:meeting-detail"
+    body = BodyRefSerializer()
+    session = serializers.CharField(source="session_label", help_text='E.g. "18.IGC", "10.CP"; empty if none.')
+    country = PartyRefSerializer(allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    organisers = OrganiserSerializer(many=True)
+    topics = TopicSerializer(many=True)
+    documents = DocumentSerializer(many=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "slug",
+            "url",
+            "api_url",
+            "title",
+            "body",
+            "kind",
+            "session",
+            "start_date",
+            "end_date",
+            "year",
+            "month",
+            "city",
+            "country",
+            "venue",
+            "format",
+            "parent",
+            "organisers",
+            "topics",
+            "documents",
+            "description",
+        ]
+
+    def api_lookup(self, meeting):
+        return meeting.slug
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    body = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    part_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    follows_up = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    measures = serializers.SerializerMethodField(help_text="Ids of the published measures responding to it.")
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "slug",
+            "url",
+            "kind",
+            "number",
+            "title",
+            "text",
+            "date",
+            "year",
+            "month",
+            "status",
+            "body",
+            "meeting",
+            "part_of",
+            "follows_up",
+            "measures",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, outcome):
+        return self.context["request"].build_absolute_uri(outcome.get_absolute_url())
+
+    def get_measures(self, outcome) -> list[int]:
+        return [measure.pk for measure in outcome.measures.all()]

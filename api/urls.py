@@ -11,6 +11,12 @@ router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("goals", views.GoalViewSet, basename="goal")
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("domains", views.DomainViewSet, basename="domain")
+router.register("parties", views.PartyViewSet, basename="party")
+router.register("organizations", views.OrganisationViewSet, basename="organisation")
+router.register("reports", views.ReportStatusViewSet, basename="report")
+router.register("bodies", views.BodyViewSet, basename="body")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("outcomes", views.OutcomeViewSet, basename="outcome")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

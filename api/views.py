@@ -1,15 +1,25 @@
 """Read-only open data: the same published records and the same filters as the portal's pages."""
 
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils.http import http_date
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
 from api import serializers
 from api.filters import FilterSetBackend
 from api.schema import filter_parameters
+from experts.filters import MeetingFilter
+from experts.models import Body, Meeting, Outcome
 from measures.filters import MeasureFilter
-from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure
+from measures.filters_directory import (
+    OrganisationFilter,
+    PartyFilter,
+    ReportStatusFilter,
+    organisations_with_measure_counts,
+    parties_with_measure_counts,
+)
+from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Party
 
 MEASURE_PARAMETER_DETAILS = {
     "q": "full-text search over title, main features, results, partners and organisation name. On PostgreSQL: "
@@ -62,7 +72,7 @@ class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
         return (
             Measure.objects.published()
             .with_list_relations()
-            .prefetch_related("goals", "areas", "domains", "partners__organisation")
+            .prefetch_related("goals", "areas", "domains", "partners__organisation", "outcomes")
         )
 
     def list(self, request, *args, **kwargs):
@@ -101,3 +111,111 @@ class DomainViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.DomainSerializer
     pagination_class = None
     lookup_field = "slug"
+
+
+@extend_schema_view(list=extend_schema(parameters=filter_parameters(PartyFilter)))
+class PartyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Parties to the Convention. Filters: the same parameters as the portal's /parties/ page."""
+
+    serializer_class = serializers.PartySerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = PartyFilter
+    lookup_field = "slug"
+    lookup_url_kwarg = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return parties_with_measure_counts()
+
+    def get_object(self):
+        self.kwargs[self.lookup_url_kwarg] = self.kwargs[self.lookup_url_kwarg].lower()
+        return super().get_object()
+
+
+@extend_schema_view(list=extend_schema(parameters=filter_parameters(OrganisationFilter)))
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Organisations. Filters: the same parameters as the portal's /organizations/ page."""
+
+    serializer_class = serializers.OrganisationSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = OrganisationFilter
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return organisations_with_measure_counts().prefetch_related("memberships__organisation")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=filter_parameters(ReportStatusFilter), responses=serializers.ReportStatusSerializer(many=True)
+    )
+)
+class ReportStatusViewSet(viewsets.GenericViewSet):
+    """The reporting status of every Party for one cycle, as on the portal's /reports/ page."""
+
+    serializer_class = serializers.ReportStatusSerializer
+    queryset = Party.objects.none()
+
+    def list(self, request):
+        filterset = ReportStatusFilter(request.query_params)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        context = {**self.get_serializer_context(), "cycle": filterset.selected_cycle}
+        return self.get_paginated_response(self.get_serializer_class()(page, many=True, context=context).data)
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The Convention's governing bodies and the expert groups advising it."""
+
+    serializer_class = serializers.BodySerializer
+    queryset = Body.objects.select_related("convened_by").in_kind_order()
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+
+@extend_schema_view(list=extend_schema(parameters=filter_parameters(MeetingFilter)))
+class MeetingViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
+    """Meetings, upcoming first. Filters: the same parameters as the portal's /meetings/ page."""
+
+    serializer_class = serializers.MeetingSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = MeetingFilter
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return Meeting.objects.all()
+
+    def filter_queryset(self, queryset):
+        return (
+            super()
+            .filter_queryset(queryset)
+            .with_list_relations()
+            .prefetch_related("topics", "documents")
+            .in_calendar_order()
+        )
+
+    def list(self, request, *args, **kwargs):
+        meetings = self.filter_queryset(self.get_queryset())
+        self.remember_latest_change(meetings)
+        page = self.paginate_queryset(meetings)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Recommendations, decisions, resolutions and reports, with the published measures responding to them."""
+
+    serializer_class = serializers.OutcomeSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return (
+            Outcome.objects.select_related("body", "meeting", "part_of")
+            .prefetch_related(
+                "follows_up", Prefetch("measures", queryset=Measure.objects.published().only("pk").order_by("pk"))
+            )
+            .in_date_order()
+        )
