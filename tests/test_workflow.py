@@ -175,9 +175,11 @@ class TestMail:
     ):
         settings.EMAIL_BACKEND = "tests.test_workflow.ExplodingBackend"
         measure = world.civil_society_measure(status=Status.SUBMITTED)
-        with caplog.at_level(logging.ERROR, logger="measures.workflow"):
-            with django_capture_on_commit_callbacks(execute=True):
-                workflow.transition(measure, Move.RETURN, world.reviewer, comment="Fix the dates.")
+        with (
+            caplog.at_level(logging.ERROR, logger="measures.workflow"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            workflow.transition(measure, Move.RETURN, world.reviewer, comment="Fix the dates.")
         measure.refresh_from_db()
         assert measure.status == Status.RETURNED
         assert measure.transitions.get().comment == "Fix the dates."
