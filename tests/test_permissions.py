@@ -18,6 +18,7 @@ from tests.workflow_support import (
     change_url,
     client_for,
     csrf_token,
+    ensure_role_groups,
     form_data,
     make_user,
     transition_url,
@@ -188,6 +189,7 @@ GROUP_PERMISSIONS = {
 
 @pytest.mark.parametrize("group_name", list(GROUP_PERMISSIONS))
 def test_each_group_holds_exactly_the_permissions_of_its_role(db, group_name):
+    ensure_role_groups()
     group = Group.objects.get(name=group_name)
     held = {
         f"{app}.{codename}" for app, codename in group.permissions.values_list("content_type__app_label", "codename")

@@ -4,9 +4,13 @@ The world: two organisations and two Parties; an editor for each organisation, a
 Party, a secretariat reviewer and a superuser, all in the groups the migration creates.
 """
 
+import importlib
 import re
+from types import SimpleNamespace
 
+from django.apps import apps
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -17,6 +21,17 @@ from tests.factories import make_measure, make_organisation, make_party
 
 PASSWORD = "a-long-test-password"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def ensure_role_groups():
+    """The groups migration 0003 creates, recreated by that migration's own code if a flush removed them.
+
+    Tests that run in transactions (browser tests) end with a flush that empties every table, data migrations'
+    rows included; tests that run after them need the groups back.
+    """
+    if Group.objects.filter(name__in=[roles.REVIEWERS, roles.EDITORS, roles.FOCAL_POINTS]).count() < 3:
+        migration = importlib.import_module("accounts.migrations.0003_role_groups")
+        migration.create_groups(apps, SimpleNamespace(connection=connection))
 
 
 def make_user(username, group=None, *, organisation=None, party=None, password=None, **fields):
@@ -32,6 +47,7 @@ def make_user(username, group=None, *, organisation=None, party=None, password=N
 
 class World:
     def __init__(self):
+        ensure_role_groups()
         self.party = make_party(name_en="Home Party")
         self.other_party = make_party(name_en="Away Party")
         self.org = make_organisation(name="Own Coalition", slug="own-coalition")

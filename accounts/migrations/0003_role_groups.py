@@ -46,14 +46,15 @@ GROUPS = {
 
 
 def create_groups(apps, schema_editor):
+    db = schema_editor.connection.alias
     # Permissions are normally created after all migrations; these groups need them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-        app_config.models_module = None
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, apps=apps, verbosity=0, using=db)
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    db = schema_editor.connection.alias
     for name, labels in GROUPS.items():
         group, _ = Group.objects.using(db).get_or_create(name=name)
         permissions = []
