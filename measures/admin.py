@@ -617,8 +617,8 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
     def get_export_resource_classes(self, request):
         return [MeasureExportResource]
 
-    def get_import_data_kwargs(self, request, *args, **kwargs):
-        kwargs = super().get_import_data_kwargs(request, *args, **kwargs)
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
