@@ -51,6 +51,9 @@ def query_without(query_dict, name, value=None):
     return f"?{encoded}" if encoded else ""
 
 
+FLAGS = ("youth", "preferential", "innovative")
+
+
 def active_filter_chips(filterset, facets, query_dict):
     """[{name, label, value, url}] for each value of each valid filter in use; url removes that value."""
     chips = []
@@ -59,6 +62,8 @@ def active_filter_chips(filterset, facets, query_dict):
         for item in as_list(value):
             if name == "q":
                 shown = f"“{item}”"
+            elif name in FLAGS:
+                shown = ""  # the filter's label says it all
             elif name in facets:
                 options = {option.value: option.label for option in facets[name].options}
                 shown = options.get(str(item), str(item))
@@ -103,7 +108,7 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
         context.update(
             filter=filterset,
             facets=facets,
-            flag_facets=[facets[name] for name in ("youth", "preferential", "innovative")],
+            flag_facets=[facets[name] for name in FLAGS],
             chips=chips,
             removals=removals,
             errors=filterset.errors,

@@ -148,6 +148,13 @@ class TestChipsAndPagination:
         assert 'href="/measures/?party=FRA&amp;goal=1"' in html
         assert "Clear all" in html
 
+    def test_a_flag_chip_shows_its_name_only(self, client, catalogue):
+        response = get(client, youth="true")
+        assert [(chip["label"], chip["value"], chip["url"]) for chip in response.context["chips"]] == [
+            ("Youth", "", "")
+        ]
+        assert 'href="/measures/">Youth <span aria-hidden="true">×</span>' in response.content.decode()
+
     def test_pagination_keeps_every_filter(self, client, catalogue):
         for number in range(25):
             make_measure(party=catalogue.parties["CAN"], status="published", title=f"Extra {number}", is_youth=True)
