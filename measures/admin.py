@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -208,7 +209,7 @@ class PeriodicReportAdmin(ScopedHistoryAdmin):
     readonly_fields = ("status",)
 
     def get_queryset(self, request):
-        return PeriodicReport.objects.visible_to(request.user).select_related("party", "cycle")
+        return super().get_queryset(request).visible_to(request.user).select_related("party", "cycle")
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["status"]
@@ -339,7 +340,8 @@ class MeasureAdminForm(forms.ModelForm):
                 self.data = self.data.copy()
                 self.data[self.add_prefix("expected_version")] = error.current_version
                 raise ValidationError(str(error), code="stale") from None
-        if self.user is not None and not is_reviewer(self.user):
+        scope_fields_valid = not (self.has_error("organisation") or self.has_error("party"))
+        if self.user is not None and not is_reviewer(self.user) and scope_fields_valid:
             candidate = Measure(
                 reported_by=cleaned_data.get("reported_by", self.instance.reported_by),
                 organisation=cleaned_data.get("organisation", self.instance.organisation)
@@ -359,6 +361,7 @@ class MeasureAdminForm(forms.ModelForm):
 @admin.register(Measure)
 class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
     form = MeasureAdminForm
+    history_list_display = ["status"]
     list_display = ("title", "party", "reported_by", "organisation", "report_year", "status", "updated_at")
     list_filter = ("status", "reported_by", "report_year", "goals", "areas", "domains", "party__electoral_group")
     list_select_related = ("party", "organisation")
@@ -422,7 +425,7 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
     # Access: one queryset for what a user sees, workflow.py for what they may do --------------------------
 
     def get_queryset(self, request):
-        return Measure.objects.visible_to(request.user)
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -467,9 +470,9 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
         defaults = workflow.new_measure_defaults(user)
         if obj is not None or "reported_by" in defaults:
             fields.append("reported_by")
-        if obj is not None and obj.reported_by == Measure.ReportedBy.CIVIL_SOCIETY or "organisation_id" in defaults:
+        if (obj is not None and obj.reported_by == Measure.ReportedBy.CIVIL_SOCIETY) or "organisation_id" in defaults:
             fields.append("organisation")
-        if obj is not None and obj.reported_by == Measure.ReportedBy.PARTY or "party_id" in defaults:
+        if (obj is not None and obj.reported_by == Measure.ReportedBy.PARTY) or "party_id" in defaults:
             fields.append("party")
         if not user.has_perm("measures.view_periodicreport"):
             fields.append("periodic_report")
@@ -595,11 +598,10 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(
-                request,
-                _("%(count)s measure(s): %(move)s — done.") % {"count": done, "move": workflow.Move(move).label},
-                messages.SUCCESS,
-            )
+            message = ngettext(
+                "%(move)s: done for %(count)d measure.", "%(move)s: done for %(count)d measures.", done
+            ) % {"count": done, "move": workflow.Move(move).label}
+            self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
@@ -658,7 +660,7 @@ class PartnerAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ("measure", "organisation")
 
     def get_queryset(self, request):
-        return Partner.objects.visible_to(request.user)
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_module_permission(self, request):
         return is_reviewer(request.user) and super().has_module_permission(request)

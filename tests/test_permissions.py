@@ -5,14 +5,17 @@ real POST carrying the token from the page. "yes" means it happened (and the pag
 nothing changed (and the page did not offer it).
 """
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts import roles
-from accounts.models import Membership
+from accounts.models import Membership, User
 from measures.models import Measure, PeriodicReport, ReportingCycle
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_party
 from tests.workflow_support import (
     World,
     change_url,
@@ -407,3 +410,49 @@ class TestPeriodicReports:
         report = PeriodicReport.objects.create(party=world.party, cycle=cycles[1], status="draft")
         page = client_for(world.reviewer).get(reverse("admin:measures_periodicreport_change", args=[report.pk]))
         assert ' name="status"' not in page.text
+
+    def test_a_focal_point_adds_their_party_s_report_for_the_open_cycle_as_a_draft(self, world, cycles):
+        client = client_for(world.focal_point)
+        url = reverse("admin:measures_periodicreport_add")
+        page = client.get(url)
+        assert "Away Party" not in page.text
+        assert ">2020<" not in page.text
+        response = client.post(
+            url,
+            {
+                "party": world.party.pk,
+                "cycle": cycles[1].pk,
+                "language": "en",
+                "csrfmiddlewaretoken": csrf_token(client, page),
+            },
+        )
+        assert response.status_code == 302
+        report = PeriodicReport.objects.get(party=world.party)
+        assert (report.cycle, report.status) == (cycles[1], PeriodicReport.Status.DRAFT)
+
+
+class TestDemoAccounts:
+    @pytest.fixture
+    def reference(self, db):
+        ensure_role_groups()
+        return make_organisation(slug="cdce", name="CDCE"), make_party(iso3="CAN", name_en="Canada")
+
+    def test_with_debug_on_the_three_workflow_accounts_are_created_once(self, reference, settings):
+        settings.DEBUG = True
+        call_command("create_demo_accounts", stdout=io.StringIO())
+        call_command("create_demo_accounts", stdout=io.StringIO())
+        cdce, canada = reference
+        accounts = {user.username: user for user in User.objects.prefetch_related("groups", "memberships")}
+        assert set(accounts) == {"admin", "secretariat", "cdce-editor", "canada-focal-point"}
+        assert [group.name for group in accounts["secretariat"].groups.all()] == [roles.REVIEWERS]
+        assert [m.organisation for m in accounts["cdce-editor"].memberships.all()] == [cdce]
+        assert [m.party for m in accounts["canada-focal-point"].memberships.all()] == [canada]
+        assert all(user.check_password("convention-2005") for user in accounts.values())
+        assert roles.is_reviewer(accounts["secretariat"])
+        assert not roles.is_reviewer(accounts["cdce-editor"])
+
+    def test_with_debug_off_no_account_is_created(self, reference, settings):
+        settings.DEBUG = False
+        with pytest.raises(CommandError):
+            call_command("create_demo_accounts", stdout=io.StringIO())
+        assert not User.objects.exists()
