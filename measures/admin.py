@@ -504,6 +504,10 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def view_on_site(self, obj):
+        """Only a published measure has a public page."""
+        return obj.get_absolute_url() if obj.status == Measure.Status.PUBLISHED else None
+
     @admin.display(description=_("goals (from areas and ticked)"))
     def goal_list(self, obj):
         return ", ".join(str(goal) for goal in obj.goals.all()) if obj.pk else "—"

@@ -373,3 +373,10 @@ class TestAdminPages:
         with django_assert_max_num_queries(15):
             response = client.get(reverse("admin:measures_measure_changelist"))
         assert response.context["cl"].result_count == 15
+
+    def test_only_a_published_measure_links_to_its_public_page(self, world):
+        client = client_for(world.reviewer)
+        draft = world.civil_society_measure(status=Status.DRAFT)
+        published = world.civil_society_measure(status=Status.PUBLISHED)
+        assert draft.get_absolute_url() not in client.get(change_url(draft)).text
+        assert published.get_absolute_url() in client.get(change_url(published)).text
