@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Start every test in English, whatever an earlier request left active in this thread."""
+    with translation.override("en"):
+        yield
+
+
 def integrity_error(build):
     with pytest.raises(IntegrityError), transaction.atomic():
         build()

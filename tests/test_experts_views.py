@@ -5,7 +5,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/meetings/"
 QUEBEC = "/meetings/group-of-experts-quebec-city-2024/"
 GROUP = "/bodies/group-of-experts-digital-environment/"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Start every test in English, whatever an earlier request left active in this thread."""
+    with translation.override("en"):
+        yield
 
 
 def days(number):
