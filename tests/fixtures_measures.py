@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass
 
+import pytest
+from django.conf import settings
+from django.utils import translation
+
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Partner, Party
 from tests.factories import make_measure, make_organisation
 
@@ -173,3 +177,10 @@ def titles(response):
 def keys(catalogue, response):
     by_pk = {measure.pk: key for key, measure in catalogue.measures.items()}
     return {by_pk[measure.pk] for measure in response.context["measures"]}
+
+
+@pytest.fixture(autouse=True)
+def restore_default_language():
+    """A request to /fr/ or /es/ leaves that language active in the thread; put the default back afterwards."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.factories import make_measure
-from tests.fixtures_measures import build_catalogue
+from tests.fixtures_measures import build_catalogue, restore_default_language  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

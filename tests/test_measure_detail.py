@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from measures.models import Measure, Partner
-from tests.fixtures_measures import build_catalogue
+from tests.fixtures_measures import build_catalogue, restore_default_language  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from measures import export
 from measures.models import Measure, Partner
 from tests.factories import make_measure
-from tests.fixtures_measures import build_catalogue
+from tests.fixtures_measures import build_catalogue, restore_default_language  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

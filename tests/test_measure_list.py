@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from measures.filters import MeasureFilter, filter_measures
 from measures.models import Measure
 from tests.factories import make_measure
-from tests.fixtures_measures import build_catalogue, keys, titles
+from tests.fixtures_measures import build_catalogue, keys, restore_default_language, titles  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

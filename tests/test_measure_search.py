@@ -9,7 +9,7 @@ from django.db import connection
 from measures import search
 from measures.models import Measure, Partner
 from tests.factories import make_measure
-from tests.fixtures_measures import build_catalogue, keys
+from tests.fixtures_measures import build_catalogue, keys, restore_default_language  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
