@@ -100,6 +100,21 @@ class TestCsv:
         assert by_title["Artist residencies abroad"]["partners"] == "Fondo Nacional para la Cultura"
         assert by_title["Canada Music Fund"]["domains"] == "Music"
 
+    def test_queries_do_not_grow_with_the_rows(self, client, catalogue):
+        def export_queries():
+            with CaptureQueriesContext(connection) as queries:
+                rows = csv_rows(client.get("/measures/export.csv"))
+            return len(rows), len(queries)
+
+        rows_before, queries_before = export_queries()
+        for number in range(30):
+            measure = make_measure(party=catalogue.parties["SEN"], status="published", title=f"More {number}")
+            measure.areas.set([catalogue.areas["artistic-freedom"]])
+            Partner.objects.create(measure=measure, name=f"Partner {number}", entity_type="other")
+        rows_after, queries_after = export_queries()
+        assert rows_after == rows_before + 30
+        assert queries_after == queries_before
+
     def test_nothing_is_read_before_the_rows_are_consumed(self, client, catalogue):
         response = client.get("/measures/export.csv")
         with CaptureQueriesContext(connection) as queries:
