@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Membership
+from experts.models import Expert
 from measures.models import Measure, Partner, PeriodicReport, ReportingCycle
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,8 @@ def everything(reference_data, superuser):
     Partner.objects.create(measure=measure, name="IFCCD", entity_type="civil_society")
     Group.objects.create(name="Reviewers")
     PeriodicReport.objects.create(party=measure.party, cycle=ReportingCycle.objects.get(year=2024))
+    # The reference data names no expert (the sources give none), so the test brings its own.
+    Expert.objects.create(name="Test expert", country=measure.party)
 
 
 def registered_models():
