@@ -184,6 +184,9 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), max_length=300, blank=True)
     founding_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, editable=False, help_text=_("Made by generate_demo_data for load tests.")
+    )
     member_of = models.ManyToManyField(
         "self",
         through="OrganisationMembership",
@@ -519,6 +522,9 @@ class Measure(models.Model):
         editable=False,
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, editable=False, help_text=_("Made by generate_demo_data for load tests.")
+    )
     # Weighted full-text vector (title, then main features, then results, partners and organisation),
     # kept up to date by the application on PostgreSQL, GIN-indexed there (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)

@@ -1,0 +1,276 @@
+"""Generate synthetic measures for load tests and benchmarks; `--clear` removes exactly them.
+
+Synthetic records (measures and the organisations made for them) carry `is_synthetic=True`, so real
+reference data is never touched. The same seed always gives the same records.
+"""
+
+import datetime
+import random
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from measures.models import (
+    AreaOfMonitoring,
+    CulturalDomain,
+    EntityType,
+    Evaluated,
+    Goal,
+    Measure,
+    MeasureStatus,
+    Organisation,
+    OrganisationKind,
+    Partner,
+    Party,
+    RecordLanguage,
+    ReportedBy,
+)
+
+BATCH_SIZE = 2000
+REPORT_YEARS = (2012, 2016, 2020, 2024)
+
+VOCABULARY_TEXT = """
+access acquisition action agency agreement album animation archive artist artistic arts association audience
+audiovisual award book broadcasting budget capacity capital career center cinema circulation city civil
+coalition collaboration collective commission community competition composer conference content cooperation
+copyright craft creation creative creators cultural culture dance data design development diffusion digital
+discoverability distribution diversity documentary domestic economy ecosystem education emerging employment
+entrepreneurs environment equality equipment event exchange exhibition expression festival film financing fund
+funding gallery gender governance grant heritage hub income incubator independent indigenous industry
+infrastructure initiative innovation institution international internet investment journalism knowledge
+label labour language law legislation library licence literature local market media mentoring minority
+mobility museum music musicians national network online opera orchestra partnership performance performing
+photography platform plan policy practice producers production professional programme promotion protection
+public publishing quota radio recording region regional research residency rights rural school sector
+skills social society sound stage strategy streaming students support sustainable talent tax technology
+television territory theatre touring tourism trade training translation transparency venue video visual
+women workshop writers youth
+"""
+VOCABULARY = VOCABULARY_TEXT.split()
+
+CONNECTORS = ("and", "of", "for", "the", "in", "to", "with", "through", "across", "by", "on")
+
+ORGANISATION_WORDS = (
+    "Coalition",
+    "Federation",
+    "Network",
+    "Association",
+    "Council",
+    "Alliance",
+    "Institute",
+    "Foundation",
+    "Union",
+    "Forum",
+)
+
+STATUS_WEIGHTS = {
+    MeasureStatus.PUBLISHED: 80,
+    MeasureStatus.DRAFT: 6,
+    MeasureStatus.SUBMITTED: 6,
+    MeasureStatus.RETURNED: 4,
+    MeasureStatus.WITHDRAWN: 4,
+}
+LANGUAGE_WEIGHTS = {RecordLanguage.ENGLISH: 55, RecordLanguage.FRENCH: 30, RecordLanguage.SPANISH: 15}
+
+
+class TextMaker:
+    """Sentences and paragraphs of the portal's vocabulary, reproducible from one random generator."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    def words(self, count):
+        picked = self.rng.choices(VOCABULARY, k=count)
+        for index in range(3, count, 7):
+            picked[index] = self.rng.choice(CONNECTORS)
+        return picked
+
+    def sentence(self, low, high):
+        words = self.words(self.rng.randint(low, high))
+        return " ".join(words).capitalize()
+
+    def paragraphs(self, low_words, high_words):
+        total = self.rng.randint(low_words, high_words)
+        sentences, written = [], 0
+        while written < total:
+            length = self.rng.randint(8, 24)
+            sentences.append(self.sentence(length, length) + ".")
+            written += length
+        middle = len(sentences) // 2
+        return " ".join(sentences[:middle]) + "\n\n" + " ".join(sentences[middle:])
+
+
+def rows_pointing_at_measures():
+    """(model, field) for every table whose rows belong to a measure: partners, links to outcomes, m2m tables."""
+    for field in Measure._meta.many_to_many:
+        yield field.remote_field.through, "measure"
+    for relation in Measure._meta.related_objects:
+        if relation.many_to_many:
+            through = relation.through
+            yield through, next(f.name for f in through._meta.fields if f.related_model is Measure)
+        else:
+            yield relation.related_model, relation.field.name
+
+
+class Command(BaseCommand):
+    help = "Create synthetic measures (deterministic for a seed), or remove them with --clear."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--measures", type=int, default=1000, help="How many measures to create.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed gives the same data.")
+        parser.add_argument("--clear", action="store_true", help="Remove every synthetic record and stop.")
+
+    def handle(self, *args, measures, seed, clear, **options):
+        started = time.perf_counter()
+        if clear:
+            removed = self.clear()
+            self.stdout.write(f"Removed {removed} synthetic measures and their organisations.")
+            return
+        if measures < 1:
+            raise CommandError("--measures must be at least 1.")
+        if not Party.objects.exists() or not AreaOfMonitoring.objects.exists():
+            raise CommandError("Load the reference data first: python manage.py load_reference_data")
+        with transaction.atomic():
+            self.clear()
+            created = self.generate(measures, random.Random(seed))
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {created} synthetic measures in {seconds:.1f} s ({created / seconds:,.0f} measures/s)."
+            )
+        )
+
+    @transaction.atomic
+    def clear(self):
+        """Delete in bulk, table by table: synthetic records have no history to keep and no one to notify.
+
+        A plain queryset delete would run the history and search signals once per measure.
+        """
+        measures = Measure.objects.filter(is_synthetic=True)
+        count = measures.count()
+        synthetic = measures.values("pk")
+        for model, field in rows_pointing_at_measures():
+            rows = model.objects.filter(**{f"{field}__in": synthetic})
+            rows._raw_delete(rows.db)
+        measures._raw_delete(measures.db)
+        organisations = Organisation.objects.filter(is_synthetic=True)
+        organisations._raw_delete(organisations.db)
+        return count
+
+    def generate(self, total, rng):
+        text = TextMaker(rng)
+        parties = list(Party.objects.order_by("pk"))
+        areas = list(AreaOfMonitoring.objects.order_by("pk"))
+        domains = list(CulturalDomain.objects.order_by("pk"))
+        goals = list(Goal.objects.order_by("pk"))
+        organisations = self.make_organisations(max(10, total // 250), rng, parties)
+        now = timezone.now()
+        statuses, status_weights = zip(*STATUS_WEIGHTS.items(), strict=True)
+        languages, language_weights = zip(*LANGUAGE_WEIGHTS.items(), strict=True)
+
+        created = 0
+        while created < total:
+            size = min(BATCH_SIZE, total - created)
+            batch, links = [], []
+            for _ in range(size):
+                report_year = rng.choice(REPORT_YEARS)
+                start = report_year - rng.randint(1, 6)
+                end = None if rng.random() < 0.2 else min(start + rng.randint(0, 6), report_year + 3)
+                by_civil_society = rng.random() < 0.3
+                organisation = rng.choice(organisations)
+                status = rng.choices(statuses, status_weights)[0]
+                amount = rng.randint(5, 5000) * 1000
+                measure = Measure(
+                    title=text.sentence(5, 12),
+                    party=organisation.country if by_civil_society else rng.choice(parties),
+                    report_year=report_year,
+                    reported_by=ReportedBy.CIVIL_SOCIETY if by_civil_society else ReportedBy.PARTY,
+                    organisation=organisation if by_civil_society else None,
+                    period_start=start,
+                    period_end=end,
+                    main_features=text.paragraphs(80, 220),
+                    results=text.paragraphs(40, 140),
+                    financial_resources=f"{amount:,} USD",
+                    financial_resources_usd=amount,
+                    evaluated=rng.choice(Evaluated.values),
+                    is_youth=rng.random() < 0.15,
+                    is_preferential_treatment=rng.random() < 0.1,
+                    is_innovative=rng.random() < 0.1,
+                    language=rng.choices(languages, language_weights)[0],
+                    status=status,
+                    published_at=now - datetime.timedelta(days=rng.randint(0, 3650))
+                    if status == MeasureStatus.PUBLISHED
+                    else None,
+                    is_synthetic=True,
+                )
+                batch.append(measure)
+                links.append(
+                    (
+                        rng.sample(areas, rng.randint(1, 3)),
+                        rng.sample(domains, rng.randint(1, 2)),
+                        rng.sample(goals, 1) if rng.random() < 0.2 else [],
+                        [(text.sentence(2, 5), rng.choice(EntityType.values)) for _ in range(rng.randint(0, 3))],
+                    )
+                )
+            Measure.objects.bulk_create(batch)
+            self.link(batch, links)
+            created += size
+        self.update_search_vectors()
+        return created
+
+    def make_organisations(self, count, rng, parties):
+        organisations = [
+            Organisation(
+                name=f"{rng.choice(ORGANISATION_WORDS)} for {' '.join(rng.choices(VOCABULARY, k=2))} {number}",
+                slug=f"synthetic-organisation-{number}",
+                kind=rng.choice(OrganisationKind.values),
+                country=rng.choice(parties),
+                is_synthetic=True,
+            )
+            for number in range(1, count + 1)
+        ]
+        return Organisation.objects.bulk_create(organisations)
+
+    def link(self, measures, links):
+        area_rows, domain_rows, ticked_rows, goal_rows, partners = [], [], [], [], []
+        for measure, (areas, domains, ticked, partner_specs) in zip(measures, links, strict=True):
+            area_rows += [Measure.areas.through(measure_id=measure.pk, areaofmonitoring_id=area.pk) for area in areas]
+            domain_rows += [
+                Measure.domains.through(measure_id=measure.pk, culturaldomain_id=domain.pk) for domain in domains
+            ]
+            ticked_rows += [Measure.goals_ticked.through(measure_id=measure.pk, goal_id=goal.pk) for goal in ticked]
+            goal_ids = {area.goal_id for area in areas} | {goal.pk for goal in ticked}
+            goal_rows += [Measure.goals.through(measure_id=measure.pk, goal_id=goal_id) for goal_id in goal_ids]
+            partners += [
+                Partner(measure_id=measure.pk, name=name, entity_type=entity_type, position=position)
+                for position, (name, entity_type) in enumerate(partner_specs)
+            ]
+        # Bulk inserts send no m2m_changed signal, so the stored goals are written here directly.
+        for model, rows in (
+            (Measure.areas.through, area_rows),
+            (Measure.domains.through, domain_rows),
+            (Measure.goals_ticked.through, ticked_rows),
+            (Measure.goals.through, goal_rows),
+            (Partner, partners),
+        ):
+            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+    def update_search_vectors(self):
+        """One UPDATE on PostgreSQL; the same weighted vector the search module builds (the text is ASCII)."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE measures_measure AS m SET search_vector =
+                    setweight(to_tsvector('simple', m.title), 'A')
+                    || setweight(to_tsvector('simple', m.main_features), 'B')
+                    || setweight(to_tsvector('simple', concat_ws(E'\\n', m.results,
+                        (SELECT string_agg(p.name, E'\\n' ORDER BY p.position, p.id)
+                           FROM measures_partner p WHERE p.measure_id = m.id),
+                        (SELECT o.name FROM measures_organisation o WHERE o.id = m.organisation_id))), 'C')
+                WHERE m.is_synthetic
+                """
+            )
