@@ -336,7 +336,7 @@ class MeasureFilter(django_filters.FilterSet):
         active = self.active
         parts = []
         for name in self.FACETS:
-            measures = self.queryset_without(name).order_by().values("pk")
+            measures = self.queryset_without(name).order_by()
             parts.append(FACET_QUERIES[name](measures).annotate(facet=Value(name)))
         # With this: how many results there would be without each active filter (to suggest which to remove).
         for name in active:
@@ -420,25 +420,27 @@ def _grouped(queryset, key):
 
 def _flag(field):
     def count(measures):
-        return _grouped(Measure.objects.filter(pk__in=measures, **{field: True}), Value(TRUE))
+        return _grouped(measures.filter(**{field: True}), Value(TRUE))
 
     return count
 
 
+def _through(relation, key):
+    def count(measures):
+        return _grouped(relation.through.objects.filter(measure_id__in=measures.values("pk")), key)
+
+    return count
+
+
+#: For each facet, its options counted over the measures filtered by the other filters: (key, n) rows.
 FACET_QUERIES = {
-    "party": lambda measures: _grouped(Measure.objects.filter(pk__in=measures), Upper("party__slug")),
-    "region": lambda measures: _grouped(Measure.objects.filter(pk__in=measures), "party__electoral_group"),
-    "goal": lambda measures: _grouped(Measure.goals.through.objects.filter(measure_id__in=measures), "goal__number"),
-    "area": lambda measures: _grouped(
-        Measure.areas.through.objects.filter(measure_id__in=measures), "areaofmonitoring__slug"
-    ),
-    "domain": lambda measures: _grouped(
-        Measure.domains.through.objects.filter(measure_id__in=measures), "culturaldomain__slug"
-    ),
-    "reported_by": lambda measures: _grouped(Measure.objects.filter(pk__in=measures), "reported_by"),
-    "report_year": lambda measures: _grouped(
-        Measure.objects.filter(pk__in=measures, report_year__isnull=False), "report_year"
-    ),
+    "party": lambda measures: _grouped(measures, Upper("party__slug")),
+    "region": lambda measures: _grouped(measures, "party__electoral_group"),
+    "goal": _through(Measure.goals, "goal__number"),
+    "area": _through(Measure.areas, "areaofmonitoring__slug"),
+    "domain": _through(Measure.domains, "culturaldomain__slug"),
+    "reported_by": lambda measures: _grouped(measures, "reported_by"),
+    "report_year": lambda measures: _grouped(measures.filter(report_year__isnull=False), "report_year"),
     "youth": _flag("is_youth"),
     "preferential": _flag("is_preferential_treatment"),
     "innovative": _flag("is_innovative"),
