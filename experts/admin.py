@@ -11,6 +11,7 @@ from experts.models import (
     Membership,
     Outcome,
 )
+from measures.admin import MeasureAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -155,3 +156,7 @@ class MeasureOutcomeInline(admin.TabularInline):
     autocomplete_fields = ("outcome",)
     verbose_name = _("outcome this measure responds to")
     verbose_name_plural = _("outcomes this measure responds to (recommendations, decisions)")
+
+
+# The measures app knows nothing of outcomes; this app adds its inline to the measure's admin page.
+MeasureAdmin.inlines = [*MeasureAdmin.inlines, MeasureOutcomeInline]
