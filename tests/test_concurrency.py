@@ -85,17 +85,20 @@ class TestTwoEditorsSaving:
         page = client.get(change_url(measure))
         assert page.status_code == 200
         version = int(HIDDEN_VERSION.search(page.text).group(1))
-        return client, csrf_token(client, page), version
+        return client, page, version
 
     def test_the_second_save_is_refused_and_keeps_what_was_typed(self, world):
         measure = world.civil_society_measure(title="Original title")
-        first, first_token, first_version = self.open_form(world.editor, measure)
-        second, second_token, second_version = self.open_form(world.colleague, measure)
+        first, first_page, first_version = self.open_form(world.editor, measure)
+        second, second_page, second_version = self.open_form(world.colleague, measure)
+        first_token, second_token = csrf_token(first, first_page), csrf_token(second, second_page)
         assert first_version == second_version == 1
 
         saved = first.post(
             change_url(measure),
-            form_data(measure, title="First editor's title", expected_version=1, csrfmiddlewaretoken=first_token),
+            form_data(
+                measure, first_page, title="First editor's title", expected_version=1, csrfmiddlewaretoken=first_token
+            ),
         )
         assert saved.status_code == 302
 
@@ -103,6 +106,7 @@ class TestTwoEditorsSaving:
             change_url(measure),
             form_data(
                 measure,
+                second_page,
                 title="Second editor's title",
                 results="Results the second editor typed.",
                 expected_version=1,
@@ -120,7 +124,9 @@ class TestTwoEditorsSaving:
         assert HIDDEN_VERSION.search(refused.text).group(1) == "2"
         replaced = second.post(
             change_url(measure),
-            form_data(measure, title="Second editor's title", expected_version=2, csrfmiddlewaretoken=second_token),
+            form_data(
+                measure, refused, title="Second editor's title", expected_version=2, csrfmiddlewaretoken=second_token
+            ),
         )
         assert replaced.status_code == 302
         measure.refresh_from_db()
@@ -128,11 +134,17 @@ class TestTwoEditorsSaving:
 
     def test_a_save_after_a_move_by_someone_else_is_refused(self, world):
         measure = world.civil_society_measure(status=Status.SUBMITTED, title="Under review")
-        client, token, version = self.open_form(world.reviewer, measure)
+        client, page, version = self.open_form(world.reviewer, measure)
         workflow.transition(measure, Move.PUBLISH, world.second_reviewer)
         response = client.post(
             change_url(measure),
-            form_data(measure, title="Edited meanwhile", expected_version=version, csrfmiddlewaretoken=token),
+            form_data(
+                measure,
+                page,
+                title="Edited meanwhile",
+                expected_version=version,
+                csrfmiddlewaretoken=csrf_token(client, page),
+            ),
         )
         assert response.status_code == 200
         assert "Someone else saved this measure" in response.text
@@ -141,8 +153,11 @@ class TestTwoEditorsSaving:
 
     def test_each_successful_save_bumps_the_version_once(self, world):
         measure = world.civil_society_measure()
-        client, token, version = self.open_form(world.editor, measure)
-        client.post(change_url(measure), form_data(measure, expected_version=version, csrfmiddlewaretoken=token))
+        client, page, version = self.open_form(world.editor, measure)
+        client.post(
+            change_url(measure),
+            form_data(measure, page, expected_version=version, csrfmiddlewaretoken=csrf_token(client, page)),
+        )
         measure.refresh_from_db()
         assert measure.version == version + 1
 

@@ -109,7 +109,7 @@ def try_change(client, measure):
     page = client.get(change_url(measure))
     offered = page.status_code == 200 and ' name="title"' in page.content.decode()
     token = csrf_token(client, page)
-    client.post(change_url(measure), form_data(measure, title="Changed title", csrfmiddlewaretoken=token))
+    client.post(change_url(measure), form_data(measure, page, title="Changed title", csrfmiddlewaretoken=token))
     changed = Measure.objects.get(pk=measure.pk).title == "Changed title"
     assert offered == changed, "the form offered a save the server refused, or the other way round"
     return changed
@@ -237,9 +237,10 @@ def test_a_return_or_withdrawal_without_comment_asks_again_and_changes_nothing(w
 def test_nobody_sets_the_status_through_the_form(world, role):
     measure = world.civil_society_measure(status=Measure.Status.DRAFT)
     client = client_for(actor(world, role))
-    token = csrf_token(client, change_url(measure))
+    page = client.get(change_url(measure))
     response = client.post(
-        change_url(measure), form_data(measure, title="Edited", status="published", csrfmiddlewaretoken=token)
+        change_url(measure),
+        form_data(measure, page, title="Edited", status="published", csrfmiddlewaretoken=csrf_token(client, page)),
     )
     assert response.status_code == 302
     measure.refresh_from_db()

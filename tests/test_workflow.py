@@ -217,9 +217,11 @@ class TestHistory:
     def test_a_save_in_the_admin_records_who_changed_which_field(self, world):
         measure = world.civil_society_measure(title="Before")
         client = client_for(world.editor)
-        token = csrf_token(client, change_url(measure))
+        page = client.get(change_url(measure))
+        token = csrf_token(client, page)
         client.post(
-            change_url(measure), form_data(measure, title="After", results="Some results.", csrfmiddlewaretoken=token)
+            change_url(measure),
+            form_data(measure, page, title="After", results="Some results.", csrfmiddlewaretoken=token),
         )
         latest = measure.history.latest()
         assert latest.history_user == world.editor

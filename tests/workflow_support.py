@@ -21,6 +21,7 @@ from tests.factories import make_measure, make_organisation, make_party
 
 PASSWORD = "a-long-test-password"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+MANAGEMENT_INPUT = re.compile(r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)" value="(\d+)"')
 
 
 def ensure_role_groups():
@@ -100,8 +101,20 @@ def transition_url(measure, move):
     return reverse("admin:measures_measure_transition", args=[measure.pk, move])
 
 
-def form_data(measure, **overrides):
-    """Everything the measure's change form may post; fields a role sees read-only are ignored by the admin."""
+def inline_management_forms(page):
+    """The management forms of every inline on a fetched change page, with its blank extra forms left out."""
+    values = dict(MANAGEMENT_INPUT.findall(page.content.decode()))
+    for name in values:
+        if name.endswith("-TOTAL_FORMS"):
+            values[name] = values[name.replace("-TOTAL_FORMS", "-INITIAL_FORMS")]
+    return values
+
+
+def form_data(measure, page=None, **overrides):
+    """Everything the measure's change form may post; fields a role sees read-only are ignored by the admin.
+
+    With the change `page` fetched, its inlines' management forms are posted back as they are.
+    """
     data = {
         "title": measure.title,
         "party": measure.party_id,
@@ -125,6 +138,8 @@ def form_data(measure, **overrides):
         "partners-MIN_NUM_FORMS": "0",
         "partners-MAX_NUM_FORMS": "1000",
     }
+    if page is not None and page.status_code == 200:
+        data.update(inline_management_forms(page))
     data.update(overrides)
     return data
 
