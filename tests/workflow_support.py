@@ -25,14 +25,15 @@ MANAGEMENT_INPUT = re.compile(r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_
 
 
 def ensure_role_groups():
-    """The groups migration 0003 creates, recreated by that migration's own code if a flush removed them.
+    """The groups accounts migrations 0003 and 0004 create, recreated by their own code if a flush removed them.
 
     Tests that run in transactions (browser tests) end with a flush that empties every table, data migrations'
     rows included; tests that run after them need the groups back.
     """
     if Group.objects.filter(name__in=[roles.REVIEWERS, roles.EDITORS, roles.FOCAL_POINTS]).count() < 3:
-        migration = importlib.import_module("accounts.migrations.0003_role_groups")
-        migration.create_groups(apps, SimpleNamespace(connection=connection))
+        schema_editor = SimpleNamespace(connection=connection)
+        importlib.import_module("accounts.migrations.0003_role_groups").create_groups(apps, schema_editor)
+        importlib.import_module("accounts.migrations.0004_secretariat_experts_permissions").grant(apps, schema_editor)
 
 
 def make_user(username, group=None, *, organisation=None, party=None, password=None, **fields):
