@@ -330,6 +330,13 @@ class MeasureAdminForm(forms.ModelForm):
         else:
             self.initial.setdefault("expected_version", self.instance.version)
 
+    def chosen_id(self, name):
+        """The related id the measure will have: the form's where the user may set it, else the one it has."""
+        if name in self.fields:
+            value = self.cleaned_data.get(name)
+            return value.pk if value is not None else None
+        return getattr(self.instance, f"{name}_id")
+
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None:
@@ -340,16 +347,12 @@ class MeasureAdminForm(forms.ModelForm):
                 self.data = self.data.copy()
                 self.data[self.add_prefix("expected_version")] = error.current_version
                 raise ValidationError(str(error), code="stale") from None
-        scope_fields_valid = not (self.has_error("organisation") or self.has_error("party"))
-        if self.user is not None and not is_reviewer(self.user) and scope_fields_valid:
+        scope_fields = ("reported_by", "organisation", "party")
+        if self.user is not None and not is_reviewer(self.user) and not any(map(self.has_error, scope_fields)):
             candidate = Measure(
                 reported_by=cleaned_data.get("reported_by", self.instance.reported_by),
-                organisation=cleaned_data.get("organisation", self.instance.organisation)
-                if "organisation" in self.fields
-                else self.instance.organisation,
-                party=cleaned_data.get("party", self.instance.party if self.instance.party_id else None)
-                if "party" in self.fields
-                else self.instance.party,
+                organisation_id=self.chosen_id("organisation"),
+                party_id=self.chosen_id("party"),
             )
             if not workflow.speaks_for(self.user, candidate):
                 raise ValidationError(

@@ -363,6 +363,18 @@ class TestNewMeasures:
         assert accepted.status_code == 302
         assert Measure.objects.get(title="A new initiative").organisation == world.org
 
+    def test_someone_speaking_for_an_organisation_and_a_party_saves_only_for_them(self, world):
+        Membership.objects.create(user=world.editor, party=world.party)
+        client = client_for(world.editor)
+        refused = self.add(client, party=world.other_party.pk, reported_by="party")
+        assert refused.status_code == 200
+        assert "You can only save measures of the organisations or Parties you speak for." in refused.text
+        refused = self.add(client, party=world.party.pk, reported_by="civil_society", organisation=world.other_org.pk)
+        assert "You can only save measures of the organisations or Parties you speak for." in refused.text
+        assert not Measure.objects.filter(title="A new initiative").exists()
+        accepted = self.add(client, party=world.party.pk, reported_by="party")
+        assert accepted.status_code == 302
+
     def test_a_staff_user_without_membership_cannot_add_measures(self, world):
         lone = make_user("lone-editor", roles.EDITORS)
         assert client_for(lone).get(reverse("admin:measures_measure_add")).status_code == 403
