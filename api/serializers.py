@@ -1,5 +1,6 @@
 """Flat, documented representations of published data."""
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,19 +10,28 @@ from experts.models import Body, Meeting, MeetingDocument, MeetingOrganiser, Mee
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Partner, Party
 
 
+class PortalModelSerializer(serializers.ModelSerializer):
+    """URLs stored as the sources give them (some carry unencoded brackets) are plain strings, not `uri`."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: serializers.CharField,
+    }
+
+
 class TranslatedNamesMixin(serializers.Serializer):
     name_en = serializers.CharField(help_text="Name in English.")
     name_fr = serializers.CharField(help_text="Name in French (may be empty).")
     name_es = serializers.CharField(help_text="Name in Spanish (may be empty).")
 
 
-class GoalSerializer(TranslatedNamesMixin, serializers.ModelSerializer):
+class GoalSerializer(TranslatedNamesMixin, PortalModelSerializer):
     class Meta:
         model = Goal
         fields = ["number", "name_en", "name_fr", "name_es"]
 
 
-class AreaSerializer(TranslatedNamesMixin, serializers.ModelSerializer):
+class AreaSerializer(TranslatedNamesMixin, PortalModelSerializer):
     goal = serializers.IntegerField(source="goal.number", help_text="Number of the goal the area belongs to.")
 
     class Meta:
@@ -29,13 +39,13 @@ class AreaSerializer(TranslatedNamesMixin, serializers.ModelSerializer):
         fields = ["slug", "goal", "name_en", "name_fr", "name_es"]
 
 
-class DomainSerializer(TranslatedNamesMixin, serializers.ModelSerializer):
+class DomainSerializer(TranslatedNamesMixin, PortalModelSerializer):
     class Meta:
         model = CulturalDomain
         fields = ["slug", "name_en", "name_fr", "name_es"]
 
 
-class PartyRefSerializer(serializers.ModelSerializer):
+class PartyRefSerializer(PortalModelSerializer):
     code = serializers.SerializerMethodField(help_text="ISO 3166-1 alpha-3 code; EU for the European Union.")
     name = serializers.CharField(source="name_en", help_text="Name in English.")
 
@@ -47,13 +57,13 @@ class PartyRefSerializer(serializers.ModelSerializer):
         return party.slug.upper()
 
 
-class OrganisationRefSerializer(serializers.ModelSerializer):
+class OrganisationRefSerializer(PortalModelSerializer):
     class Meta:
         model = Organisation
         fields = ["slug", "name", "acronym"]
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(PortalModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
@@ -80,7 +90,7 @@ class LinksMixin(serializers.Serializer):
         return obj.pk
 
 
-class MeasureSerializer(LinksMixin, serializers.ModelSerializer):
+class MeasureSerializer(LinksMixin, PortalModelSerializer):
     api_view_name = "api:measure-detail"
     party = PartyRefSerializer()
     organisation = OrganisationRefSerializer(allow_null=True, help_text="Reporting organisation, if any.")
@@ -131,7 +141,7 @@ class MeasureSerializer(LinksMixin, serializers.ModelSerializer):
         ]
 
 
-class PartySerializer(LinksMixin, serializers.ModelSerializer):
+class PartySerializer(LinksMixin, PortalModelSerializer):
     api_view_name = "api:party-detail"
     code = serializers.SerializerMethodField(help_text="ISO 3166-1 alpha-3 code; EU for the European Union.")
     published_measures = serializers.IntegerField(source="measure_count", read_only=True)
@@ -164,7 +174,7 @@ class PartySerializer(LinksMixin, serializers.ModelSerializer):
         return party.slug
 
 
-class OrganisationSerializer(LinksMixin, serializers.ModelSerializer):
+class OrganisationSerializer(LinksMixin, PortalModelSerializer):
     api_view_name = "api:organisation-detail"
     country = PartyRefSerializer(allow_null=True)
     member_of = serializers.SerializerMethodField(help_text="Organisations this one belongs to, with its role.")
@@ -213,13 +223,13 @@ class ReportStatusSerializer(serializers.Serializer):
         return self.context["cycle"].year
 
 
-class BodyRefSerializer(serializers.ModelSerializer):
+class BodyRefSerializer(PortalModelSerializer):
     class Meta:
         model = Body
         fields = ["slug", "name", "short_name"]
 
 
-class BodySerializer(serializers.ModelSerializer):
+class BodySerializer(PortalModelSerializer):
     url = serializers.SerializerMethodField()
     aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
     convened_by = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -245,7 +255,7 @@ class BodySerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(body.get_absolute_url())
 
 
-class OrganiserSerializer(serializers.ModelSerializer):
+class OrganiserSerializer(PortalModelSerializer):
     party = serializers.SerializerMethodField()
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
@@ -257,19 +267,19 @@ class OrganiserSerializer(serializers.ModelSerializer):
         return organiser.party.slug.upper() if organiser.party_id else None
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(PortalModelSerializer):
     class Meta:
         model = MeetingTopic
         fields = ["position", "title", "summary"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(PortalModelSerializer):
     class Meta:
         model = MeetingDocument
         fields = ["title", "kind", "language", "url"]
 
 
-class MeetingSerializer(LinksMixin, serializers.ModelSerializer):
+class MeetingSerializer(LinksMixin, PortalModelSerializer):
     api_view_name = "api:meeting-detail"
     body = BodyRefSerializer()
     session = serializers.CharField(source="session_label", help_text='E.g. "18.IGC", "10.CP"; empty if none.')
@@ -308,7 +318,7 @@ class MeetingSerializer(LinksMixin, serializers.ModelSerializer):
         return meeting.slug
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(PortalModelSerializer):
     url = serializers.SerializerMethodField()
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)

@@ -77,3 +77,13 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """A request to /fr/ or /es/ leaves its language active; every test starts and ends in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
