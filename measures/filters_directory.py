@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -50,15 +50,6 @@ INSTRUMENT_NOT_RECORDED = "none"
 
 #: `status=overdue`: not submitted although the cycle's deadline has passed.
 OVERDUE = "overdue"
-
-
-def translated_name(prefix=""):
-    """The name column for the active language as an expression, falling back to English where it is empty."""
-    language = (get_language() or "en")[:2]
-    english = F(f"{prefix}name_en")
-    if language not in TRANSLATED_NAME_LANGUAGES:
-        return english
-    return Coalesce(NullIf(F(f"{prefix}name_{language}"), Value("")), english)
 
 
 def folded(text):
@@ -168,6 +159,15 @@ class DirectoryFilterForm(forms.Form):
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+class PartyFilterForm(DirectoryFilterForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        first, last = cleaned_data.get("deposited_from"), cleaned_data.get("deposited_to")
+        if first is not None and last is not None and first > last:
+            self.add_error("deposited_to", _("The last year must not be before the first."))
+        return cleaned_data
 
 
 class DirectoryFilterSet(django_filters.FilterSet):
@@ -281,7 +281,7 @@ class PartyFilter(DirectoryFilterSet):
     class Meta:
         model = Party
         fields = []
-        form = DirectoryFilterForm
+        form = PartyFilterForm
 
     def filter_q(self, queryset, name, value):
         return name_or_code_matches(queryset, value.strip()) if value.strip() else queryset

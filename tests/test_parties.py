@@ -206,6 +206,11 @@ class TestPartyListBadInput:
         assert 'id="id_deposited_from-error"' in html
         assert 'aria-describedby="id_deposited_from-error"' in html
 
+    def test_reversed_year_range_is_reported_and_the_first_year_still_applies(self, client, parties):
+        response, names = listed(client, deposited_from="2010", deposited_to="2006")
+        assert "The last year must not be before the first." in response.content.decode()
+        assert names == ["Betaland", "Gammaland"]
+
     def test_bogus_sort_keeps_the_default_order(self, client, parties):
         assert listed(client, sort="bogus")[1] == ALL
 
