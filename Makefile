@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run serve test lint format check messages
+.PHONY: install run serve test bench lint format check messages
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -33,6 +33,15 @@ serve: install
 
 test: install
 	$(PY) -m pytest
+
+# Figures, not pass/fail: synthetic measures in the database DATABASE_URL names, then timings.
+MEASURES ?= 50000
+bench: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py generate_demo_data --measures $(MEASURES) --seed 1
+	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.pages --repeat 30
+	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.export_csv
 
 lint: install
 	$(VENV)/bin/ruff check .
