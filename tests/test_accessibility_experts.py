@@ -1,7 +1,8 @@
 """axe-core finds no serious or critical accessibility problem on the meetings and bodies pages."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,19 +18,8 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
-
-
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_or_critical_violations(page, live_server, reference_data, axe, path):
+def test_no_serious_or_critical_violations(page, live_server, reference_data, path):
     page.goto(f"{live_server.url}{path}")
     assert page.locator("h1").count() == 1
-    violations = axe.run(page).response["violations"]
-    serious = [
-        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
-        for violation in violations
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []

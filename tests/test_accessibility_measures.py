@@ -1,9 +1,9 @@
 """axe-core finds no serious or critical accessibility problem on home, the measures list and a measure."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from measures.models import Measure
+from tests.accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,23 +22,12 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
-
-
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_or_critical_violations(page, live_server, reference_data, axe, path):
+def test_no_serious_or_critical_violations(page, live_server, reference_data, path):
     cdce = Measure.objects.get(title__startswith=CDCE).get_absolute_url()
     page.goto(f"{live_server.url}{path.format(cdce=cdce)}")
     assert page.locator("h1").count() == 1
-    violations = axe.run(page).response["violations"]
-    serious = [
-        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
-        for violation in violations
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
 
 
 def test_skip_link_and_visible_focus(page, live_server, reference_data):
