@@ -2,13 +2,16 @@
 
 from django.db.models import Max, Prefetch
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from api import serializers
 from api.filters import FilterSetBackend
 from api.schema import filter_parameters
+from convention_portal import page_cache
 from experts.filters import MeetingFilter
 from experts.models import Body, Meeting, Outcome
 from measures.filters import MeasureFilter
@@ -76,10 +79,17 @@ class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
+        # The answer is cached like the portal's pages, until the data changes; throttling has run before.
+        address = (request.get_host(), request.get_full_path(), get_language())
+        data, self._latest_change = page_cache.remember("api-measures", address, self.list_data)
+        return Response(data)
+
+    def list_data(self):
+        """(the page's data, the newest change among the measures answered); bad filters or pages raise."""
         measures = self.filter_queryset(self.get_queryset())
         self.remember_latest_change(measures)
         page = self.paginate_queryset(measures)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data).data, self._latest_change
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

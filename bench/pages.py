@@ -1,7 +1,13 @@
-"""Server time and query count of the portal's list pages, measured through Django's test client.
+"""Server time and query count of the portal's list pages and of the admin, through Django's test client.
 
-Prints figures, never pass/fail. Run against a database holding the reference data and synthetic
-measures (see README "Performance"):
+Prints figures, never pass/fail. Each public page is measured twice:
+
+- cold: the cache is emptied before every request, so the page is rendered from the database each time
+  (what the first visitor after a change waits for);
+- warm: the page cache and facet cache as a visitor finds them once someone has asked for that address.
+
+The API is never page-cached; the admin is measured signed in as a secretariat reviewer. Run against a
+database holding the reference data and synthetic measures (see README "Performance"):
 
     DATABASE_URL=postgres://... python -m bench.pages --repeat 30
 """
@@ -12,7 +18,7 @@ import statistics
 import sys
 import time
 
-URLS = [
+PAGES = [
     ("no filter", "/measures/"),
     ("goal + region", "/measures/?goal=1&region=Va"),
     ("q, common word", "/measures/?q=culture"),
@@ -27,10 +33,44 @@ URLS = [
     ("meetings", "/meetings/"),
 ]
 
+ADMIN_PAGES = [
+    ("changelist", "measures/measure/"),
+    ("changelist, filtered", "measures/measure/?status__exact=submitted&reported_by__exact=civil_society"),
+    ("changelist, search", "measures/measure/?q=festival"),
+]
+
 
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(client, url, repeat, before_each=None):
+    """(median ms, p95 ms, queries of the last request, status) over `repeat` requests after one warm-up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm-up: connection, templates, and for warm figures the caches
+    timings = []
+    for _ in range(repeat):
+        if before_each:
+            before_each()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), percentile(timings, 0.95), len(queries), response.status_code
+
+
+def reviewer():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import REVIEWERS
+
+    user, _created = get_user_model().objects.get_or_create(username="bench-reviewer", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    return user
 
 
 def main():
@@ -43,27 +83,36 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from measures.models import Measure
 
+    user = reviewer()  # before measuring: creating it empties the page cache
     client = Client()
     print(f"database: {connection.vendor}; published measures: {Measure.objects.published().count():,}")
-    print(f"{'page':<24} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  status")
-    for label, url in URLS:
-        client.get(url)  # warm-up: connection, templates, caches
-        timings = []
-        for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
+    print(f"cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; {args.repeat} requests per figure")
+    print()
+    print(f"{'page':<24} {'cold median':>11} {'p95':>7} {'queries':>7}   {'warm median':>11} {'p95':>7} {'queries':>7}")
+    for label, url in PAGES:
+        cold = measure(client, url, args.repeat, before_each=cache.clear)
+        warm = measure(client, url, args.repeat)
+        status = "" if cold[3] == warm[3] == 200 else f"  status {cold[3]}/{warm[3]}"
         print(
-            f"{label:<24} {statistics.median(timings):>10.1f} {percentile(timings, 0.95):>8.1f} "
-            f"{len(queries):>8}  {response.status_code}"
+            f"{label:<24} {cold[0]:>8.1f} ms {cold[1]:>7.1f} {cold[2]:>7}   "
+            f"{warm[0]:>8.1f} ms {warm[1]:>7.1f} {warm[2]:>7}{status}"
         )
+
+    admin = Client()
+    admin.force_login(user)
+    print()
+    print("admin, signed in as a secretariat reviewer (never cached)")
+    print(f"{'page':<24} {'median':>11} {'p95':>7} {'queries':>7}")
+    for label, path in ADMIN_PAGES:
+        median, p95, queries, status = measure(admin, f"/{settings.ADMIN_URL}{path}", args.repeat)
+        print(f"{label:<24} {median:>8.1f} ms {p95:>7.1f} {queries:>7}{'' if status == 200 else f'  status {status}'}")
     return 0
 
 

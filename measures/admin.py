@@ -9,6 +9,7 @@ and history pages, autocomplete, export and import alike.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -361,12 +362,29 @@ class MeasureAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class MeasureChangeList(ChangeList):
+    #: Long texts the list never shows: reading them for 100 rows per page costs more than the rest together.
+    UNSHOWN_FIELDS = ("main_features", "results", "financial_resources", "evaluation_findings", "search_vector")
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*self.UNSHOWN_FIELDS)
+
+
 @admin.register(Measure)
 class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
     form = MeasureAdminForm
     history_list_display = ["status"]
     list_display = ("title", "party", "reported_by", "organisation", "report_year", "status", "updated_at")
-    list_filter = ("status", "reported_by", "report_year", "goals", "areas", "domains", "party__electoral_group")
+    list_filter = (
+        "status",
+        "reported_by",
+        "report_year",
+        "goals",
+        "areas",
+        "domains",
+        "party__electoral_group",
+        "updated_at",
+    )
     list_select_related = ("party", "organisation")
     search_fields = ("title", "party__name_en", "party__iso3", "organisation__name", "organisation__acronym")
     autocomplete_fields = ("party", "periodic_report", "organisation")
@@ -374,7 +392,6 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
     readonly_fields = ("status", "goal_list", "created_at", "created_by", "updated_at", "updated_by", "published_at")
     inlines = [PartnerInline]
     show_full_result_count = False
-    date_hierarchy = "updated_at"
     actions = ["submit_selected", "publish_selected"]
     import_formats = [base_formats.CSV, base_formats.XLSX]
     export_formats = [base_formats.CSV, base_formats.XLSX]
@@ -429,6 +446,9 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return MeasureChangeList
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -635,6 +655,7 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
         return (
             super()
             .get_export_queryset(request)
+            .defer(None)  # the changelist leaves the long texts out; the export writes them
             .select_related("party", "organisation")
             .prefetch_related("areas", "domains", "goals_ticked")
         )

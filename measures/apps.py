@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from convention_portal import page_cache
+
 
 class MeasuresConfig(AppConfig):
     name = "measures"
@@ -8,3 +10,5 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         from measures import search, signals  # noqa: F401
+
+        page_cache.invalidate_on_changes(self)

@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from convention_portal import page_cache
 from measures import search
 from measures.models import AreaOfMonitoring, CulturalDomain, ElectoralGroup, Goal, Measure, Party
 
@@ -346,6 +347,20 @@ class MeasureFilter(django_filters.FilterSet):
         for row in parts[0].union(*parts[1:], all=True):
             counts[row["facet"]][row["key"]] = row["n"]
         return counts
+
+    def cached_facet_counts(self):
+        """facet_counts(), shared by every page, sort order and language of the same filters until the data
+        changes: paging through results or switching language does not count them again."""
+        self.errors  # noqa: B018
+        filters = sorted((name, repr(value)) for name, value in self.active.items())
+        return page_cache.remember("measure-facets", (str(self.queryset.query), filters), self.facet_counts)
+
+    def total(self, counts):
+        """The number of results, read from facet counts: every measure has exactly one `reported_by`, and
+        that facet is counted under every other filter, so no separate COUNT query is needed."""
+        by_reporter = counts["reported_by"]
+        chosen = self.active.get("reported_by")
+        return by_reporter.get(chosen, 0) if chosen else sum(by_reporter.values())
 
     def facets(self, counts=None):
         """{name: Facet} for every facet, in the page's language. Parties and report years without any

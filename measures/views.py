@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -13,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from measures import export
 from measures.filters import WITHOUT, MeasureFilter, SortOrder, as_list
 from measures.models import Measure, Party
+from measures.validators import strip_control_characters
 
 
 class HomeView(TemplateView):
@@ -81,10 +83,19 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
     def get_queryset(self):
         return self.filterset.qs.with_list_relations()
 
+    @cached_property
+    def facet_counts(self):
+        return self.filterset.cached_facet_counts()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.filterset.total(self.facet_counts)  # the facets have counted already
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
-        counts = filterset.facet_counts()
+        counts = self.facet_counts
         facets = filterset.facets(counts)
         chips = active_filter_chips(filterset, facets, self.request.GET)
         removals = []
@@ -198,11 +209,11 @@ class MeasureFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return strip_control_characters(item.title)
 
     def item_description(self, item):
         # Atom summaries are read as HTML: escape the record's plain text.
-        return escape(Truncator(item.main_features).words(80))
+        return escape(Truncator(strip_control_characters(item.main_features)).words(80))
 
     def item_pubdate(self, item):
         return item.published_at
@@ -211,7 +222,7 @@ class MeasureFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.organisation.name if item.organisation_id else item.party.name
+        return strip_control_characters(item.organisation.name if item.organisation_id else item.party.name)
 
     def item_categories(self, item):
-        return [item.party.name, *(area.name for area in item.areas.all())]
+        return [strip_control_characters(name) for name in (item.party.name, *(area.name for area in item.areas.all()))]

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from convention_portal import page_cache
 from measures.models import (
     AreaOfMonitoring,
     CulturalDomain,
@@ -27,6 +28,7 @@ from measures.models import (
     RecordLanguage,
     ReportedBy,
 )
+from measures.search import WeightedVector, index_built_afterwards
 
 BATCH_SIZE = 2000
 REPORT_YEARS = (2012, 2016, 2020, 2024)
@@ -73,13 +75,22 @@ STATUS_WEIGHTS = {
     MeasureStatus.WITHDRAWN: 4,
 }
 LANGUAGE_WEIGHTS = {RecordLanguage.ENGLISH: 55, RecordLanguage.FRENCH: 30, RecordLanguage.SPANISH: 15}
+ENTITY_TYPES = EntityType.values
 
 
 class TextMaker:
-    """Sentences and paragraphs of the portal's vocabulary, reproducible from one random generator."""
+    """Sentences and paragraphs of the portal's vocabulary, reproducible from one random generator.
+
+    Paragraphs draw from a pool of sentences made once: building every sentence word by word for 50,000
+    measures would take most of the generation time, and a pool of thousands reads just as varied.
+    """
+
+    POOL_SIZE = 5000
+    AVERAGE_SENTENCE_WORDS = 16
 
     def __init__(self, rng):
         self.rng = rng
+        self.pool = [self.sentence(8, 24) + "." for _ in range(self.POOL_SIZE)]
 
     def words(self, count):
         picked = self.rng.choices(VOCABULARY, k=count)
@@ -92,14 +103,27 @@ class TextMaker:
         return " ".join(words).capitalize()
 
     def paragraphs(self, low_words, high_words):
-        total = self.rng.randint(low_words, high_words)
-        sentences, written = [], 0
-        while written < total:
-            length = self.rng.randint(8, 24)
-            sentences.append(self.sentence(length, length) + ".")
-            written += length
-        middle = len(sentences) // 2
+        count = max(2, round(self.rng.randint(low_words, high_words) / self.AVERAGE_SENTENCE_WORDS))
+        sentences = self.rng.choices(self.pool, k=count)
+        middle = count // 2
         return " ".join(sentences[:middle]) + "\n\n" + " ".join(sentences[middle:])
+
+
+def insert_rows(model, columns, rows):
+    """Plain multi-row INSERTs for rows that need neither signals nor ids back (link tables, partners):
+    a fraction of the cost of building a model instance per row."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, (connection.features.max_query_params or 30000) // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([placeholders] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", [value for row in chunk for value in row])
 
 
 def rows_pointing_at_measures():
@@ -124,6 +148,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, measures, seed, clear, **options):
         started = time.perf_counter()
+        page_cache.invalidate()  # bulk writes send no signals
         if clear:
             removed = self.clear()
             self.stdout.write(f"Removed {removed} synthetic measures and their organisations.")
@@ -132,9 +157,12 @@ class Command(BaseCommand):
             raise CommandError("--measures must be at least 1.")
         if not Party.objects.exists() or not AreaOfMonitoring.objects.exists():
             raise CommandError("Load the reference data first: python manage.py load_reference_data")
-        with transaction.atomic():
+        with transaction.atomic(), index_built_afterwards():
             self.clear()
             created = self.generate(measures, random.Random(seed))
+        with connection.cursor() as cursor:
+            # Fresh planner statistics: without them the first queries over the new rows plan badly.
+            cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -170,6 +198,7 @@ class Command(BaseCommand):
         statuses, status_weights = zip(*STATUS_WEIGHTS.items(), strict=True)
         languages, language_weights = zip(*LANGUAGE_WEIGHTS.items(), strict=True)
 
+        with_vectors = connection.vendor == "postgresql"
         created = 0
         while created < total:
             size = min(BATCH_SIZE, total - created)
@@ -205,19 +234,25 @@ class Command(BaseCommand):
                     else None,
                     is_synthetic=True,
                 )
+                partner_specs = [(text.sentence(2, 5), rng.choice(ENTITY_TYPES)) for _ in range(rng.randint(0, 3))]
+                if with_vectors:
+                    # Written with the row: a later UPDATE would rewrite all 50,000 rows and their index entries.
+                    related = [measure.results, *(name for name, _type in partner_specs)]
+                    if by_civil_society:
+                        related.append(organisation.name)
+                    measure.search_vector = WeightedVector(measure.title, measure.main_features, "\n".join(related))
                 batch.append(measure)
                 links.append(
                     (
                         rng.sample(areas, rng.randint(1, 3)),
                         rng.sample(domains, rng.randint(1, 2)),
                         rng.sample(goals, 1) if rng.random() < 0.2 else [],
-                        [(text.sentence(2, 5), rng.choice(EntityType.values)) for _ in range(rng.randint(0, 3))],
+                        partner_specs,
                     )
                 )
             Measure.objects.bulk_create(batch)
             self.link(batch, links)
             created += size
-        self.update_search_vectors()
         return created
 
     def make_organisations(self, count, rng, parties):
@@ -236,41 +271,17 @@ class Command(BaseCommand):
     def link(self, measures, links):
         area_rows, domain_rows, ticked_rows, goal_rows, partners = [], [], [], [], []
         for measure, (areas, domains, ticked, partner_specs) in zip(measures, links, strict=True):
-            area_rows += [Measure.areas.through(measure_id=measure.pk, areaofmonitoring_id=area.pk) for area in areas]
-            domain_rows += [
-                Measure.domains.through(measure_id=measure.pk, culturaldomain_id=domain.pk) for domain in domains
-            ]
-            ticked_rows += [Measure.goals_ticked.through(measure_id=measure.pk, goal_id=goal.pk) for goal in ticked]
-            goal_ids = {area.goal_id for area in areas} | {goal.pk for goal in ticked}
-            goal_rows += [Measure.goals.through(measure_id=measure.pk, goal_id=goal_id) for goal_id in goal_ids]
+            area_rows += [(measure.pk, area.pk) for area in areas]
+            domain_rows += [(measure.pk, domain.pk) for domain in domains]
+            ticked_rows += [(measure.pk, goal.pk) for goal in ticked]
+            goal_ids = sorted({area.goal_id for area in areas} | {goal.pk for goal in ticked})
+            goal_rows += [(measure.pk, goal_id) for goal_id in goal_ids]
             partners += [
-                Partner(measure_id=measure.pk, name=name, entity_type=entity_type, position=position)
-                for position, (name, entity_type) in enumerate(partner_specs)
+                (measure.pk, name, entity_type, position) for position, (name, entity_type) in enumerate(partner_specs)
             ]
         # Bulk inserts send no m2m_changed signal, so the stored goals are written here directly.
-        for model, rows in (
-            (Measure.areas.through, area_rows),
-            (Measure.domains.through, domain_rows),
-            (Measure.goals_ticked.through, ticked_rows),
-            (Measure.goals.through, goal_rows),
-            (Partner, partners),
-        ):
-            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-
-    def update_search_vectors(self):
-        """One UPDATE on PostgreSQL; the same weighted vector the search module builds (the text is ASCII)."""
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                UPDATE measures_measure AS m SET search_vector =
-                    setweight(to_tsvector('simple', m.title), 'A')
-                    || setweight(to_tsvector('simple', m.main_features), 'B')
-                    || setweight(to_tsvector('simple', concat_ws(E'\\n', m.results,
-                        (SELECT string_agg(p.name, E'\\n' ORDER BY p.position, p.id)
-                           FROM measures_partner p WHERE p.measure_id = m.id),
-                        (SELECT o.name FROM measures_organisation o WHERE o.id = m.organisation_id))), 'C')
-                WHERE m.is_synthetic
-                """
-            )
+        insert_rows(Measure.areas.through, ("measure", "areaofmonitoring"), area_rows)
+        insert_rows(Measure.domains.through, ("measure", "culturaldomain"), domain_rows)
+        insert_rows(Measure.goals_ticked.through, ("measure", "goal"), ticked_rows)
+        insert_rows(Measure.goals.through, ("measure", "goal"), goal_rows)
+        insert_rows(Partner, ("measure", "name", "entity_type", "position"), partners)

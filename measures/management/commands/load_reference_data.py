@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from convention_portal import page_cache
+
 
 class Command(BaseCommand):
     help = "Load (or update in place) the real reference data of every app listed in REFERENCE_DATA_LOADERS."
@@ -14,3 +16,4 @@ class Command(BaseCommand):
         for dotted_path in settings.REFERENCE_DATA_LOADERS:
             summary = import_string(dotted_path)()
             self.stdout.write(self.style.SUCCESS(f"{dotted_path}: {summary}."))
+        page_cache.invalidate()  # bulk writes send no signals
