@@ -32,14 +32,17 @@ def env_bool(name, default):
     )
 
 
-def env_int(name, default):
+def env_int(name, default, *, minimum=None):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is too small: use at least {minimum}.")
+    return value
 
 
 def env_list(name, default=()):

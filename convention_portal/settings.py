@@ -4,9 +4,11 @@ Every variable is documented in README.md and .env.example.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,15 +46,20 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "import_export",
+    "csp",
+    "axes",
     "accounts",
     "measures",
     "experts",
     "api",
+    "operations",
 ]
 
 MIDDLEWARE = [
     "convention_portal.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "convention_portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it turns any sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "convention_portal.urls"
@@ -95,13 +104,17 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs hundreds of milliseconds to seconds on queries PostgreSQL merely estimates as
+    # large (facet counts and exports over 50,000 measures), and never pays back on a web application's queries.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -121,6 +134,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Hashed, compressed files served by WhiteNoise after collectstatic; plain files while developing.
+# While developing (and in tests, which run with debug forced off), WhiteNoise serves the app folders'
+# files without collectstatic; in production only the collected, hashed ones.
+WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -162,6 +178,8 @@ EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     if not SECURE_SSL_REDIRECT:
@@ -172,18 +190,73 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("DJANGO_BEHIND_PROXY", default=False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Addresses carry search terms and filters: other sites get no referrer at all, the portal's own pages the full one.
+SECURE_REFERRER_POLICY = "same-origin"
+# In every mode: only the portal's own files, nothing inline, no plugins, never framed. Styles and scripts live
+# in static files; an inline script would carry django-csp's nonce (request.csp_nonce), never 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The admin's address; set another in production so it is not where scanners look first.
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused for the cool-off. Counting the pair, not the username alone, keeps an attacker elsewhere
+# from locking a real user out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Each attempt while locked out starts the cool-off again, so guessing on through the lock gains nothing.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_CLIENT_IP_CALLABLE = "accounts.login_throttling.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# No start-up banner: logs go to stdout, where `manage.py dumpdata` and the like write their output.
+AXES_VERBOSE = False
+
+# Sessions last a working day from sign-in. Not renewed on each request (no sliding expiry): a leaked session
+# cookie stays usable for at most that long, and browsing the admin costs no session write per page.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # `manage.py load_reference_data` runs these in order, each returning a one-line summary.
 REFERENCE_DATA_LOADERS = [
     "measures.reference_data.load",
     "experts.reference_data.load",
 ]
+
+# One cache for the API's throttling and the public page cache (convention_portal/page_cache.py):
+# Redis shared by every worker in production, this process's memory otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# How long a public page stays cached for anonymous visitors; any change to the data empties it at once.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
 
 # Open data API: read-only, anonymous, throttled, readable from other sites.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
@@ -210,6 +283,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io: the documentation page loads nothing from other sites.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

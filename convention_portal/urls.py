@@ -22,3 +22,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler404 = "convention_portal.errors.page_not_found"
+handler500 = "convention_portal.errors.server_error"

@@ -4,6 +4,8 @@ import datetime
 
 import icalendar
 
+from measures.validators import strip_control_characters
+
 PRODUCT_ID = "-//Convention Monitoring Portal//Meetings//EN"
 UID_DOMAIN = "convention-portal"
 
@@ -11,6 +13,17 @@ UID_DOMAIN = "convention-portal"
 def meeting_uid(meeting):
     """Stable across exports and edits, so calendar programs update the event instead of adding it again."""
     return f"meeting-{meeting.pk}@{UID_DOMAIN}"
+
+
+def text(value):
+    """Record text for a TEXT property: icalendar escapes line breaks, commas and semicolons, so a value cannot
+    end its line and start a property of its own; control characters, which no calendar expects, are left out."""
+    return strip_control_characters(value)
+
+
+def one_line(value):
+    """Text for a property that icalendar writes unescaped (X-WR-CALNAME): line breaks become spaces."""
+    return " ".join(text(value).split())
 
 
 def meeting_event(meeting, url):
@@ -25,12 +38,12 @@ def meeting_event(meeting, url):
     summary = meeting.title
     if meeting.session_label and meeting.session_label not in summary:
         summary = f"{meeting.session_label}: {summary}"
-    event.add("summary", summary)
+    event.add("summary", text(summary))
     location = ", ".join(part for part in (meeting.venue, meeting.location_display) if part)
     if location:
-        event.add("location", location)
+        event.add("location", text(location))
     if meeting.description:
-        event.add("description", meeting.description)
+        event.add("description", text(meeting.description))
     event.add("url", url)
     return event
 
@@ -41,7 +54,7 @@ def calendar_for(meetings, build_url, name):
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     for meeting in meetings:
         if meeting.has_exact_dates:
             calendar.add_component(meeting_event(meeting, build_url(meeting)))

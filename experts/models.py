@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.dates import format_partial_date
+from measures.fields import WebURLField
 from measures.models import RecordLanguage
+from measures.validators import RefusesControlCharacters
 
 MIN_YEAR, MAX_YEAR = 1945, 2100
 MONTH_RANGE = Q(month__isnull=True) | Q(month__gte=1, month__lte=12)
@@ -36,7 +38,7 @@ class BodyQuerySet(models.QuerySet):
         return self.alias(kind_order=order).order_by("kind_order", "name")
 
 
-class Body(models.Model):
+class Body(RefusesControlCharacters, models.Model):
     """A governing body of the Convention or a group convened to advise it."""
 
     Kind = BodyKind
@@ -97,7 +99,7 @@ class Body(models.Model):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
-class Expert(models.Model):
+class Expert(RefusesControlCharacters, models.Model):
     """A person serving on a body; real, public information only."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -129,7 +131,7 @@ class MembershipRole(models.TextChoices):
     RAPPORTEUR = "rapporteur", _("Rapporteur")
 
 
-class Membership(models.Model):
+class Membership(RefusesControlCharacters, models.Model):
     """An expert's seat on a body, with the role held and the term."""
 
     Role = MembershipRole
@@ -205,7 +207,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(RefusesControlCharacters, models.Model):
     """A session, meeting or event; its dates are exact, or only the month or year is known."""
 
     Kind = MeetingKind
@@ -387,7 +389,7 @@ class OrganiserRole(models.TextChoices):
     HOST = "host", _("Host")
 
 
-class MeetingOrganiser(models.Model):
+class MeetingOrganiser(RefusesControlCharacters, models.Model):
     """A Party or an organisation that organised a meeting, or took a named part in organising it."""
 
     Role = OrganiserRole
@@ -445,7 +447,7 @@ class MeetingOrganiser(models.Model):
         return self.party or self.organisation
 
 
-class MeetingTopic(models.Model):
+class MeetingTopic(RefusesControlCharacters, models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="topics")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=500)
@@ -468,7 +470,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class MeetingDocument(models.Model):
+class MeetingDocument(RefusesControlCharacters, models.Model):
     Kind = DocumentKind
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents")
@@ -477,7 +479,7 @@ class MeetingDocument(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=RecordLanguage.choices, default=RecordLanguage.ENGLISH
     )
-    url = models.URLField(_("address (URL)"), max_length=500)
+    url = WebURLField(_("address (URL)"), max_length=500)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -532,7 +534,7 @@ class OutcomeQuerySet(models.QuerySet):
         )
 
 
-class Outcome(models.Model):
+class Outcome(RefusesControlCharacters, models.Model):
     """A recommendation, decision, resolution or report, and the measures that respond to it."""
 
     Kind = OutcomeKind

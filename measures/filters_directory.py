@@ -69,6 +69,9 @@ def name_sort_key(prefix=""):
     column = f"name_{language}" if language in TRANSLATED_NAME_LANGUAGES else "name_en"
     names = Party.objects.order_by().values_list("pk", "name_en", column)
     ranked = sorted(names, key=lambda row: (folded(row[2] or row[1]), row[0]))
+    if not ranked:
+        # No Party at all: a CASE without branches would be the constant 0, a column number to PostgreSQL.
+        return F(f"{prefix}pk")
     return Case(
         *[When(**{f"{prefix}pk": pk}, then=Value(rank)) for rank, (pk, _english, _name) in enumerate(ranked)],
         default=Value(len(ranked)),

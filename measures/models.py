@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_reviewer, represented
+from measures.fields import WebURLField
+from measures.validators import RefusesControlCharacters
 
 #: Article 29: the Convention entered into force on this day, three months after the 30th instrument.
 CONVENTION_ENTRY_INTO_FORCE = datetime.date(2007, 3, 18)
@@ -33,7 +36,7 @@ def entry_into_force_for(deposit_date):
     return max(add_months(deposit_date, 3), CONVENTION_ENTRY_INTO_FORCE)
 
 
-class TranslatedNameMixin(models.Model):
+class TranslatedNameMixin(RefusesControlCharacters, models.Model):
     """A name in the portal's three languages; `name` follows the active language, falling back to English."""
 
     name_en = models.CharField(_("name (English)"), max_length=255)
@@ -120,7 +123,7 @@ class Party(TranslatedNameMixin):
     )
     unesco_region = models.CharField(_("UNESCO region"), max_length=60, blank=True)
     declarations = models.TextField(_("declarations"), blank=True)
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = WebURLField(_("source"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["name_en"]
@@ -152,6 +155,11 @@ class Party(TranslatedNameMixin):
     def get_absolute_url(self):
         return reverse("measures:party-detail", args=[self.slug])
 
+    def clean(self):
+        # The code becomes the Party's address (its slug): letters only.
+        if self.iso3 and not (len(self.iso3) == 3 and self.iso3.isascii() and self.iso3.isalpha()):
+            raise ValidationError({"iso3": _("The ISO code is three letters, e.g. CAN.")})
+
 
 class OrganisationKind(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
@@ -166,7 +174,7 @@ class OrganisationKind(models.TextChoices):
     PRIVATE = "private", _("Private")
 
 
-class Organisation(models.Model):
+class Organisation(RefusesControlCharacters, models.Model):
     Kind = OrganisationKind
 
     name = models.CharField(_("name"), max_length=255)
@@ -181,7 +189,7 @@ class Organisation(models.Model):
         blank=True,
         related_name="organisations",
     )
-    website = models.URLField(_("website"), max_length=300, blank=True)
+    website = WebURLField(_("website"), max_length=300, blank=True)
     founding_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_synthetic = models.BooleanField(
@@ -221,7 +229,7 @@ class MembershipRole(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat")
 
 
-class OrganisationMembership(models.Model):
+class OrganisationMembership(RefusesControlCharacters, models.Model):
     """One organisation's place in another: a member, or the one that runs its secretariat."""
 
     Role = MembershipRole
@@ -284,7 +292,7 @@ class CulturalDomain(TranslatedNameMixin):
         verbose_name_plural = _("cultural domains")
 
 
-class ReportingCycle(models.Model):
+class ReportingCycle(RefusesControlCharacters, models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
 
@@ -317,7 +325,7 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class PeriodicReport(models.Model):
+class PeriodicReport(RefusesControlCharacters, models.Model):
     """A Party's quadrennial periodic report for one cycle."""
 
     Status = ReportStatus
@@ -331,7 +339,7 @@ class PeriodicReport(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.EXPECTED)
     submission_date = models.DateField(_("submission date"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=RecordLanguage.choices, blank=True)
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = WebURLField(_("source"), max_length=500, blank=True)
 
     objects = PeriodicReportQuerySet.as_manager()
     history = HistoricalRecords()
@@ -419,7 +427,7 @@ class MeasureStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Measure(models.Model):
+class Measure(RefusesControlCharacters, models.Model):
     """A policy, measure or initiative reported in a periodic report, by a Party or by civil society."""
 
     ReportedBy = ReportedBy
@@ -498,7 +506,7 @@ class Measure(models.Model):
     language = models.CharField(
         _("language of the record"), max_length=10, choices=RecordLanguage.choices, default=RecordLanguage.ENGLISH
     )
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = WebURLField(_("source"), max_length=500, blank=True)
     status = models.CharField(_("publication status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -561,6 +569,26 @@ class Measure(models.Model):
             models.Index(fields=["report_year"], name="measure_report_year_idx"),
             models.Index(fields=["reported_by"], name="measure_reported_by_idx"),
             models.Index(fields=["period_start", "period_end"], name="measure_period_idx"),
+            # The admin list's order (the default ordering, then newest first), for its first pages.
+            models.Index(F("report_year").desc(), "title", F("id").desc(), name="measure_admin_order_idx"),
+            # The API's Last-Modified: the newest change among published measures, read from the index's end.
+            models.Index(fields=["updated_at"], condition=Q(status="published"), name="measure_published_updated_idx"),
+            # Every column a facet groups or filters published measures by, so facet counts read this small
+            # index instead of the table with its long texts (all key columns: SQLite has no covering indexes).
+            models.Index(
+                fields=[
+                    "party",
+                    "reported_by",
+                    "report_year",
+                    "period_start",
+                    "period_end",
+                    "is_youth",
+                    "is_preferential_treatment",
+                    "is_innovative",
+                ],
+                condition=Q(status="published"),
+                name="measure_published_facet_idx",
+            ),
         ]
 
     def __str__(self):
@@ -577,8 +605,6 @@ class Measure(models.Model):
         return reverse("measures:measure-detail", args=[self.pk])
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.reported_by == self.ReportedBy.CIVIL_SOCIETY and self.organisation_id is None:
             errors["organisation"] = _("A measure reported by civil society needs its reporting organisation.")
@@ -616,7 +642,7 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(measure__in=Measure.objects.visible_to(user))
 
 
-class Partner(models.Model):
+class Partner(RefusesControlCharacters, models.Model):
     """A partner engaged in a measure, as the reporting form lists them."""
 
     EntityType = EntityType
@@ -649,7 +675,7 @@ class Partner(models.Model):
         return self.name
 
 
-class MeasureTransition(models.Model):
+class MeasureTransition(RefusesControlCharacters, models.Model):
     """One move of a measure through the review workflow (measures/workflow.py makes them)."""
 
     Status = MeasureStatus

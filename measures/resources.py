@@ -6,11 +6,15 @@ becomes a new draft; a file with any bad row imports nothing. README.md ("Review
 documents the columns; measures/data/sample_import.csv is a sample that imports cleanly.
 """
 
+from diff_match_patch import diff_match_patch
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import linebreaksbr
 from django.utils.encoding import force_str
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from measures.export import FORMULA_PREFIXES, neutralise
 from measures.models import (
     AreaOfMonitoring,
     CulturalDomain,
@@ -28,6 +32,20 @@ SEPARATOR = "|"
 
 def text(value):
     return "" if value is None else force_str(value).strip()
+
+
+class TextWidget(widgets.CharWidget):
+    """Free text. Exported like the public CSV, with a leading apostrophe where a spreadsheet would run the cell
+    as a formula; an import takes that apostrophe off again, so an export imports back unchanged."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+            return value[1:]
+        return value
+
+    def render(self, value, obj=None, **kwargs):
+        return neutralise(super().render(value, obj, **kwargs))
 
 
 class PartyWidget(widgets.ForeignKeyWidget):
@@ -166,19 +184,19 @@ def column(name, widget, attribute=None):
 class MeasureColumns(resources.ModelResource):
     """The columns import and export share (README documents each one)."""
 
-    title = column("title", widgets.CharWidget())
+    title = column("title", TextWidget())
     party = column("party", PartyWidget())
     reported_by = column("reported_by", ChoiceWidget(ReportedBy, ReportedBy.PARTY))
     organisation = column("organisation", SlugWidget(Organisation))
     report_year = column("report_year", widgets.IntegerWidget())
     period_start = column("period_start", widgets.IntegerWidget())
     period_end = column("period_end", widgets.IntegerWidget())
-    main_features = column("main_features", widgets.CharWidget())
-    results = column("results", widgets.CharWidget())
-    financial_resources = column("financial_resources", widgets.CharWidget())
+    main_features = column("main_features", TextWidget())
+    results = column("results", TextWidget())
+    financial_resources = column("financial_resources", TextWidget())
     financial_resources_usd = column("financial_resources_usd", widgets.DecimalWidget())
     evaluated = column("evaluated", ChoiceWidget(Evaluated, Evaluated.UNKNOWN))
-    evaluation_findings = column("evaluation_findings", widgets.CharWidget())
+    evaluation_findings = column("evaluation_findings", TextWidget())
     areas = column("areas", StrictManyToManyWidget(AreaOfMonitoring, "slug"))
     goals = column("goals", StrictManyToManyWidget(Goal, "number"), attribute="goals_ticked")
     domains = column("domains", StrictManyToManyWidget(CulturalDomain, "slug"))
@@ -186,11 +204,37 @@ class MeasureColumns(resources.ModelResource):
     is_preferential_treatment = column("is_preferential_treatment", FlagWidget())
     is_innovative = column("is_innovative", FlagWidget())
     language = column("language", ChoiceWidget(RecordLanguage, RecordLanguage.ENGLISH))
-    source_url = column("source_url", widgets.CharWidget())
+    source_url = column("source_url", TextWidget())
 
     class Meta:
         model = Measure
         fields = IMPORT_COLUMNS
+
+
+class PreviewDiff(resources.Diff):
+    """The import preview's cells marked up without the style attributes django-import-export writes, which the
+    Content-Security-Policy blocks; static/css/admin_pages.css colours the insertions and deletions instead."""
+
+    TAGS = {
+        diff_match_patch.DIFF_INSERT: "ins",
+        diff_match_patch.DIFF_DELETE: "del",
+        diff_match_patch.DIFF_EQUAL: "span",
+    }
+
+    def as_html(self):
+        differ = diff_match_patch()
+        cells = []
+        for old, new in zip(self.left, self.right, strict=False):
+            if old != new and self.new:
+                old = ""
+            parts = differ.diff_main(force_str(old), force_str(new))
+            differ.diff_cleanupSemantic(parts)
+            cells.append(
+                format_html_join(
+                    "", "<{0}>{1}</{0}>", ((self.TAGS[op], linebreaksbr(part)) for op, part in parts if part)
+                )
+            )
+        return cells
 
 
 class MeasureImportResource(MeasureColumns):
@@ -206,6 +250,9 @@ class MeasureImportResource(MeasureColumns):
         clean_model_instances = True
         skip_unchanged = False
         name = _("Measures (new drafts)")
+
+    def get_diff_class(self):
+        return PreviewDiff
 
     def import_instance(self, instance, row, **kwargs):
         """Read every column, many-to-many ones included, so a bad value is a row error before anything is saved."""

@@ -316,7 +316,10 @@ def editors_of(measure):
 
 
 def reviewers():
-    return get_user_model().objects.with_perm(REVIEW_PERMISSION, include_superusers=False)
+    # Permissions come from groups (ModelBackend); the other backend only throttles sign-ins.
+    return get_user_model().objects.with_perm(
+        REVIEW_PERMISSION, include_superusers=False, backend="django.contrib.auth.backends.ModelBackend"
+    )
 
 
 def recipients(step, rule):

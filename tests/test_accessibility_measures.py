@@ -37,6 +37,7 @@ def test_skip_link_and_visible_focus(page, live_server, reference_data):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     page.keyboard.press("Enter")
+    page.wait_for_url("**/measures/#main")
     assert page.url.endswith("#main")
     page.locator("#id_q").focus()
     page.keyboard.type("Guanajuato")

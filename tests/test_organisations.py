@@ -149,3 +149,11 @@ class TestOrganisationDetail:
         assert "International Federation of Coalitions for Cultural Diversity (IFCCD)" in html
         assert "Provided support to other coalitions" in html
         assert 'href="/parties/can/"' in html
+
+
+@pytest.mark.parametrize("url", ["/organizations/", "/organizations/?sort=country", "/parties/", "/reports/"])
+def test_directory_pages_answer_on_an_empty_database(client, url):
+    """Before any reference data is loaded: empty lists, never an error (on PostgreSQL a sort on the
+    Parties' names once became ORDER BY 0)."""
+    response = client.get(url)
+    assert response.status_code == 200

@@ -95,3 +95,23 @@ def test_local_default_is_debug_with_sqlite_in_project_folder():
         text=True,
     )
     assert result.stdout.split() == ["True", str(PROJECT_DIR / "db.sqlite3")]
+
+
+def test_deploy_checks_pass_with_the_documented_production_environment():
+    """README "Running in production": `make serve` refuses to start unless this passes."""
+    clean_env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    clean_env.update(
+        DJANGO_DEBUG="off",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DJANGO_BEHIND_PROXY="on",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

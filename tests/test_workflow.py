@@ -128,7 +128,8 @@ class TestMail:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             workflow.transition(measure, Move.SUBMIT, world.editor, site_url="https://portal.example.org")
             assert mailoutbox == []
-        assert len(callbacks) == 1
+        mailing = [callback for callback in callbacks if getattr(callback, "func", None) is workflow.notify]
+        assert len(mailing) == 1
         assert sorted(message.to[0] for message in mailoutbox) == [
             "reviewer@example.org",
             "second-reviewer@example.org",

@@ -1,0 +1,1 @@
+"""Running the portal: backups of its database and their restoration."""
