@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run serve test bench lint format check messages
+.PHONY: install run serve test bench lint format check messages backup restore vnu load load-throughput faults
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -42,6 +42,29 @@ bench: install
 	$(PY) manage.py generate_demo_data --measures $(MEASURES) --seed 1
 	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.pages --repeat 30
 	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.export_csv
+	$(PY) -m bench.load throughput
+
+# Load tests under gunicorn on 127.0.0.1 (wrk; bounded). DATABASE_URL must name a database holding data,
+# e.g. the one `make bench` filled. `load`: 30 s, 50 connections over a mix of pages and the API;
+# `load-throughput`: /measures/ then the trivial /healthz, 20 s at 16 connections each, and their ratio.
+NEED_DATABASE_URL = test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a database holding data (README: Load and fault tests)."; exit 1; }
+load: install
+	@$(NEED_DATABASE_URL)
+	$(PY) manage.py migrate --noinput
+	$(PY) -m bench.load mix
+
+load-throughput: install
+	@$(NEED_DATABASE_URL)
+	$(PY) manage.py migrate --noinput
+	$(PY) -m bench.load throughput
+
+# Restarts the PostgreSQL cluster holding DATABASE_URL midway through a load: give it a cluster of its own.
+RESTART_COMMAND ?= pg_ctlcluster --skip-systemctl-redirect 15 main restart
+faults: install
+	@$(NEED_DATABASE_URL)
+	$(PY) manage.py migrate --noinput
+	$(PY) -m bench.faults --restart-command "$(RESTART_COMMAND)"
+	$(PY) -m bench.faults --restart-command "$(RESTART_COMMAND)" --idle-during-restart
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -57,5 +80,24 @@ check: install
 
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
 messages: install
-	$(PY) manage.py makemessages --all --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=staticfiles --ignore=templates/admin/import_export --ignore=templates/simple_history
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Backups of the database DATABASE_URL names (pg_dump -Fc on PostgreSQL, a consistent copy on SQLite),
+# written under backups/ with a UTC time in the name; prints the file's path.
+backup: install
+	$(PY) manage.py backup
+
+# Replaces everything in the database with the backup FILE, without asking.
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/portal-<time>.dump (or .sqlite3)" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
+
+# The Nu Html Checker for tests/test_html_validity.py, installed from npm outside the repository (Java runs it);
+# prints the path to give as VNU_JAR: VNU_JAR=$(make -s vnu) make test
+VNU_VERSION := 26.9.27
+VNU_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/portal-vnu
+vnu:
+	@grep -qs '"version": "$(VNU_VERSION)"' "$(VNU_DIR)/node_modules/vnu-jar/package.json" || \
+		npm install --no-save --ignore-scripts --no-audit --no-fund --prefix "$(VNU_DIR)" vnu-jar@$(VNU_VERSION) >&2
+	@echo "$(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar"
