@@ -13,6 +13,7 @@ from django.utils import timezone
 from measures import export
 from measures.models import Measure, Partner
 from tests.factories import make_measure
+from tests.hostile_input import CORPUS
 from tests.fixtures_measures import build_catalogue, restore_default_language  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,19 @@ class TestCsv:
         record = next(dict(zip(header, row, strict=True)) for row in rows if row[0] == str(measure.pk))
         assert record["title"] == f"'{formula}"
         assert record["partners"] == f"'{formula}"
+
+    @pytest.mark.parametrize(
+        "cells",
+        [
+            ["plain", "with, comma", 'with "quotes"', "line\nbreak", "carriage\rreturn", "crlf\r\n", ""],
+            ['"', '""', ",", "\n", " leading space", "trailing space ", "'quote", "semi;colon", "tab\tinside"],
+            [sample.text for sample in CORPUS],
+        ],
+    )
+    def test_fields_are_quoted_exactly_as_csv_writer_quotes_them(self, cells):
+        expected = io.StringIO()
+        csv.writer(expected).writerow(cells)
+        assert export.line([export.quoted(text) for text in cells]) == expected.getvalue()
 
     def test_neutralise_leaves_ordinary_values_alone(self):
         assert export.neutralise("Canada") == "Canada"
