@@ -105,89 +105,96 @@ def line(cells):
     return ",".join(cells) + "\r\n"
 
 
+def year(value):
+    return "" if value is None else str(value)
+
+
 def row(m, related, url_prefix):
     """The CSV fields of one measure, in HEADER's order (headers are stable identifiers scripts rely on).
-    Every cell that can hold free text goes through text_cell()."""
+    Every cell that can hold free text goes through text_cell(); the names shared by many rows were
+    encoded once, by Names and RelatedValues. Choices (reported_by, evaluated, language) are the portal's
+    own identifiers and need no quoting."""
     pk = m.pk
-    party = related.names.parties[m.party_id]
     return [
         str(pk),
-        text_cell(f"{url_prefix}{pk}/"),
+        f"{url_prefix}{pk}/",
         text_cell(m.title),
-        text_cell(party.name),
-        cell(party.iso3),
-        cell(party.electoral_group),
-        cell(m.reported_by),
-        text_cell(related.names.organisations.get(m.organisation_id, "")),
-        cell(m.report_year),
-        cell(m.period_start),
-        cell(m.period_end),
-        cell(related.goals.get(pk, "")),
-        text_cell(related.areas.get(pk, "")),
-        text_cell(related.domains.get(pk, "")),
+        related.names.parties[m.party_id],
+        m.reported_by,
+        related.names.organisations.get(m.organisation_id, ""),
+        year(m.report_year),
+        year(m.period_start),
+        year(m.period_end),
+        related.goals.get(pk, ""),
+        related.areas.get(pk, ""),
+        related.domains.get(pk, ""),
         text_cell(m.main_features),
         text_cell(m.results),
         text_cell(m.financial_resources),
         text_cell(m.financial_resources_usd),
-        text_cell(related.partners.get(pk, "")),
-        cell(m.evaluated),
+        related.partners.get(pk, ""),
+        m.evaluated,
         text_cell(m.evaluation_findings),
         yes_no(m.is_youth),
         yes_no(m.is_preferential_treatment),
         yes_no(m.is_innovative),
-        cell(m.language),
+        m.language,
         text_cell(m.source_url),
         m.published_at.isoformat() if m.published_at else "",
         m.updated_at.isoformat() if m.updated_at else "",
     ]
 
 
-def joined_by_measure(pairs, names=None):
-    """{measure id: "value; value"} from (measure id, value) pairs in order, renamed through `names` if given.
-    Measures with the same values share one string, so the export's memory stays small."""
+def joined_by_measure(pairs, names=None, order=None):
+    """{measure id: the cell "value; value"} from (measure id, value) pairs, renamed through `names` and
+    sorted by `order` (value: sort key) if given. Measures with the same values share one cell."""
     values_by_measure = {}
     for measure_id, value in pairs:
         values_by_measure.setdefault(measure_id, []).append(value)
-    joined = {}
+    cells = {}
     for measure_id, values in values_by_measure.items():
         key = tuple(values)
-        if key not in joined:
-            joined[key] = JOIN.join(str(names[value] if names is not None else value) for value in values)
-        values_by_measure[measure_id] = joined[key]
+        if key not in cells:
+            if order is not None:
+                values.sort(key=order.__getitem__)
+            cells[key] = text_cell(JOIN.join(str(names[value] if names is not None else value) for value in values))
+        values_by_measure[measure_id] = cells[key]
     return values_by_measure
 
 
 class Names:
-    """Parties, organisation names, and names of areas and domains in the active language, read once per export."""
+    """Parties and organisations as the cells they make (the Party as name, ISO code and electoral group),
+    and names of areas and domains, in the active language and in their order, read once per export."""
 
     def __init__(self):
-        self.parties = {party.pk: party for party in Party.objects.all()}
-        self.organisations = dict(Organisation.objects.values_list("pk", "name"))
-        self.areas = {area.pk: area.name for area in AreaOfMonitoring.objects.all()}
-        self.domains = {domain.pk: domain.name for domain in CulturalDomain.objects.all()}
+        self.parties = {
+            party.pk: ",".join((text_cell(party.name), cell(party.iso3), cell(party.electoral_group)))
+            for party in Party.objects.all()
+        }
+        self.organisations = {pk: text_cell(name) for pk, name in Organisation.objects.values_list("pk", "name")}
+        self.goals = dict(Measure.goals.field.related_model.objects.values_list("pk", "number"))
+        areas = AreaOfMonitoring.objects.order_by("position", "name_en", "pk")
+        self.areas = {area.pk: area.name for area in areas}
+        self.area_order = {pk: position for position, pk in enumerate(self.areas)}
+        domains = CulturalDomain.objects.order_by("position", "name_en", "pk")
+        self.domains = {domain.pk: domain.name for domain in domains}
+        self.domain_order = {pk: position for position, pk in enumerate(self.domains)}
 
 
 class RelatedValues:
-    """The goals, areas, domains and partners of every exported measure, already joined: one flat query each
-    over the export's own filter, no model instances and no list of ids sent back to the database."""
+    """The goals, areas, domains and partners of every exported measure, as cells: one flat query each over
+    the export's own filter, no model instances and no list of ids sent back to the database."""
 
     def __init__(self, measures, names):
         self.names = names
         measures = measures.values("pk")
 
-        def pairs(relation, value, *order):
-            through = relation.through.objects.filter(measure_id__in=measures)
-            return through.order_by("measure_id", *order, "pk").values_list("measure_id", value)
+        def pairs(relation, column):
+            return relation.through.objects.filter(measure_id__in=measures).values_list("measure_id", column)
 
-        self.goals = joined_by_measure(pairs(Measure.goals, "goal__number", "goal__number"))
-        self.areas = joined_by_measure(
-            pairs(Measure.areas, "areaofmonitoring_id", "areaofmonitoring__position", "areaofmonitoring__name_en"),
-            names.areas,
-        )
-        self.domains = joined_by_measure(
-            pairs(Measure.domains, "culturaldomain_id", "culturaldomain__position", "culturaldomain__name_en"),
-            names.domains,
-        )
+        self.goals = joined_by_measure(pairs(Measure.goals, "goal_id"), names.goals, order=names.goals)
+        self.areas = joined_by_measure(pairs(Measure.areas, "areaofmonitoring_id"), names.areas, names.area_order)
+        self.domains = joined_by_measure(pairs(Measure.domains, "culturaldomain_id"), names.domains, names.domain_order)
         self.partners = joined_by_measure(
             Partner.objects.filter(measure_id__in=measures)
             .order_by("measure_id", "position", "pk")
@@ -201,6 +208,7 @@ def rows(measures, absolute_url=str):
     names = Names()
     related = RelatedValues(measures, names)
     # Every detail address differs only by its id: build one and vary the id rather than reverse 50,000 times.
+    # It needs no quoting: Django accepts only letters, digits, dots, hyphens and a port as the host.
     url_prefix = absolute_url(reverse("measures:measure-detail", args=[0]))[: -len("0/")]
     for measure in measures.values_list(*MEASURE_FIELDS, named=True).iterator(chunk_size=CHUNK_SIZE):
         yield row(measure, related, url_prefix)
