@@ -1,5 +1,8 @@
 """Measures as CSV: one row per measure, several values joined with "; ", safe to open in a spreadsheet."""
 
+import gc
+from contextlib import contextmanager
+
 from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -246,11 +249,26 @@ def fetch_all(pairs):
         return cursor.fetchall()
 
 
+@contextmanager
+def collector_paused():
+    """Python's cycle collector paused for a step that builds hundreds of thousands of small tuples and lists,
+    all alive until it ends and none in a cycle (reference counting still frees them): otherwise the collector
+    runs hundreds of times over them, a third of that step's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def rows(measures, absolute_url=str):
     """The header, then the CSV fields of each measure, the measures read from the database in chunks."""
     yield [quoted(name) for name in HEADER]
     names = Names()
-    related = RelatedValues(measures, names)
+    with collector_paused():
+        related = RelatedValues(measures, names)
     # Every detail address differs only by its id: build one and vary the id rather than reverse 50,000 times.
     # It needs no quoting: Django accepts only letters, digits, dots, hyphens and a port as the host.
     url_prefix = absolute_url(reverse("measures:measure-detail", args=[0]))[: -len("0/")]
