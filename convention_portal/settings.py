@@ -229,7 +229,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Each attempt while locked out starts the cool-off again, so guessing on through the lock gains nothing.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
-AXES_CLIENT_IP_CALLABLE = "accounts.login_throttling.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "convention_portal.client_address.client_ip_address"
 AXES_LOCKOUT_CALLABLE = "accounts.login_throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # No start-up banner: logs go to stdout, where `manage.py dumpdata` and the like write their output.

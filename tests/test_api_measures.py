@@ -136,6 +136,29 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, canada, settin
     assert int(throttled["Retry-After"]) > 0
 
 
+def test_behind_the_proxy_each_client_has_its_own_allowance(client, canada, settings):
+    settings.API_ANON_RATE = "2/min"
+    settings.BEHIND_PROXY = True
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    def status(forwarded_for):
+        return client.get("/api/v1/goals/", HTTP_X_FORWARDED_FOR=forwarded_for, **proxy).status_code
+
+    # What the client writes in front of the address the proxy appended does not buy it a fresh allowance.
+    assert [status("198.51.100.7"), status("192.0.2.1, 198.51.100.7"), status("192.0.2.2, 198.51.100.7")] == [
+        200,
+        200,
+        429,
+    ]
+    assert status("203.0.113.9") == 200  # another client through the same proxy
+
+
+def test_without_a_proxy_the_socket_address_is_the_client(client, canada, settings):
+    settings.API_ANON_RATE = "2/min"
+    statuses = [client.get("/api/v1/goals/", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
 def test_framework_endpoints(client, reference_data):
     goals = client.get("/api/v1/goals/").json()
     assert [goal["number"] for goal in goals] == [1, 2, 3, 4]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from measures import export
 from measures.models import Measure, Partner
 from tests.factories import make_measure
-from tests.hostile_input import CORPUS
 from tests.fixtures_measures import build_catalogue, restore_default_language  # noqa: F401
+from tests.hostile_input import CORPUS
 
 pytestmark = pytest.mark.django_db
 
