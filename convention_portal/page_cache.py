@@ -50,16 +50,21 @@ def invalidate():
     transaction.on_commit(_bump)
 
 
-def _changed(sender, raw=False, **kwargs):
-    if not raw:  # fixtures being loaded
+def invalidate_on_changes(app_config, unseen=None):
+    """Empty the page cache on every change to this app's models (auto-created link tables included), but
+    for the changes `unseen(instance)` says no public page shows."""
+
+    def changed(sender, raw=False, instance=None, **kwargs):
+        if raw:  # fixtures being loaded
+            return
+        if unseen is not None and instance is not None and unseen(instance):
+            return
         invalidate()
 
-
-def invalidate_on_changes(app_config):
-    """Empty the page cache on every change to this app's models (auto-created link tables included)."""
     for model in app_config.get_models(include_auto_created=True):
         for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(_changed, sender=model, dispatch_uid=f"page-cache-{signal!r}-{model._meta.label}")
+            uid = f"page-cache-{signal!r}-{model._meta.label}"
+            signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
 
 
 def remember(name, parts, compute, seconds=None):

@@ -11,4 +11,4 @@ class MeasuresConfig(AppConfig):
     def ready(self):
         from measures import search, signals  # noqa: F401
 
-        page_cache.invalidate_on_changes(self)
+        page_cache.invalidate_on_changes(self, unseen=signals.unseen_by_the_public)

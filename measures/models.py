@@ -419,6 +419,10 @@ class Evaluated(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+#: A measure's status as read when the query deferred it: it may have been published.
+STATUS_NOT_READ = object()
+
+
 class MeasureStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -599,10 +603,29 @@ class Measure(RefusesControlCharacters, models.Model):
             self.published_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # post_save handlers still see the status as it was read
+        self._status_as_read = self.status
 
     def get_absolute_url(self):
         return reverse("measures:measure-detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        measure = super().from_db(db, field_names, values)
+        measure._status_as_read = values[field_names.index("status")] if "status" in field_names else STATUS_NOT_READ
+        return measure
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        if fields is None or "status" in fields:
+            self._status_as_read = self.status
+
+    @property
+    def seen_by_the_public(self):
+        """Whether public pages show this measure, or showed it as it was read from the database. A measure
+        made in this process and never saved as published was never public."""
+        as_read = self.__dict__.get("_status_as_read")
+        return self.Status.PUBLISHED in (self.status, as_read) or as_read is STATUS_NOT_READ
 
     def clean(self):
         errors = {}

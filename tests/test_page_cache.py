@@ -15,9 +15,11 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from convention_portal import page_cache
-from measures.models import AreaOfMonitoring, Measure
+from measures import workflow
+from measures.models import AreaOfMonitoring, Measure, Partner
 from tests.factories import make_measure
 from tests.test_operations import unreachable_database  # noqa: F401
+from tests.workflow_support import ensure_role_groups, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +108,62 @@ def test_a_many_to_many_change_empties_the_cache(client, published):
     assert b"Cached music quota" not in client.get(url).content
     published.areas.add(area)
     assert b"Cached music quota" in client.get(url).content
+
+
+def still_cached(client, url):
+    """Whether `url` is answered from the cache (no query at all)."""
+    _response, queries = selects(client, url)
+    return queries == 0
+
+
+def test_work_on_a_draft_keeps_the_public_pages_cached(client, published):
+    """Editors write drafts all day: none of it shows publicly, so none of it empties the cache."""
+    client.get("/measures/")
+    draft = make_measure(party=published.party, title="Work in progress", status=Measure.Status.DRAFT)
+    draft.title = "Work in progress, second go"
+    draft.save()
+    draft.areas.add(AreaOfMonitoring.objects.order_by("position").first())
+    Partner.objects.create(measure=draft, name="A partner", entity_type="other")
+    draft.status = Measure.Status.SUBMITTED
+    draft.save()
+    stored = Measure.objects.get(pk=draft.pk)  # read back, as the admin does
+    stored.title = "Work in progress, third go"
+    stored.save()
+    stored.delete()
+    assert still_cached(client, "/measures/")
+
+
+def test_publishing_then_withdrawing_the_same_object_shows_each_time(client, published):
+    draft = make_measure(title="Short-lived measure", status=Measure.Status.DRAFT)
+    assert b"Short-lived measure" not in client.get("/measures/").content
+    draft.status = Measure.Status.PUBLISHED
+    draft.save()
+    assert b"Short-lived measure" in client.get("/measures/").content
+    draft.status = Measure.Status.WITHDRAWN
+    draft.save()  # no longer published, but it was: the public pages must drop it
+    assert b"Short-lived measure" not in client.get("/measures/").content
+
+
+def test_a_measure_read_without_its_status_counts_as_public(client, published):
+    client.get("/measures/")
+    measure = Measure.objects.only("title").get(pk=published.pk)
+    assert measure.seen_by_the_public
+    Measure.objects.defer("status").get(pk=published.pk).save(update_fields=["title"])
+    assert not still_cached(client, "/measures/")
+
+
+def test_a_partner_of_a_published_measure_empties_the_cache(client, published):
+    client.get(published.get_absolute_url())
+    Partner.objects.create(measure=published, name="Newly listed partner", entity_type="other")
+    assert b"Newly listed partner" in client.get(published.get_absolute_url()).content
+
+
+def test_withdrawing_through_the_workflow_shows_at_once(client, published):
+    ensure_role_groups()
+    reviewer = make_user("reviewer", "Secretariat reviewers")
+    assert b"Cached music quota" in client.get("/measures/").content
+    workflow.transition(published, workflow.Move.WITHDRAW, reviewer, comment="Reported twice.")
+    assert b"Cached music quota" not in client.get("/measures/").content
 
 
 def test_a_change_to_the_experts_data_empties_the_cache(client, reference_data):
