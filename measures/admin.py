@@ -36,6 +36,7 @@ from measures.models import (
     ReportingCycle,
 )
 from measures.resources import MeasureExportResource, MeasureImportResource
+from measures.validators import validate_no_control_characters
 
 
 def site_url(request):
@@ -675,6 +676,11 @@ class TransitionForm(forms.Form):
             field.help_text = _("Required. The editors read it beside their form and receive it by mail.")
         else:
             field.label = _("Comment (optional)")
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"]
+        validate_no_control_characters(comment, self.fields["comment"].label)
+        return comment
 
 
 @admin.register(Partner)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEW_PERMISSION, is_reviewer, represented
 from measures.models import Measure, MeasureStatus, MeasureTransition, PeriodicReport, ReportedBy, ReportingCycle
+from measures.validators import FORBIDDEN_CONTROL_CHARACTERS
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ class MoveNotAllowed(WorkflowError):
 
 
 class CommentRequired(WorkflowError):
+    pass
+
+
+class CommentRefused(WorkflowError):
     pass
 
 
@@ -251,6 +256,8 @@ def transition(measure, move, user, comment="", *, site_url=""):
     comment = (comment or "").strip()
     if rule.comment_required and not comment:
         raise CommentRequired(_("Please write a comment: the editors need to know why."))
+    if FORBIDDEN_CONTROL_CHARACTERS.search(comment):
+        raise CommentRefused(_("The comment contains invisible control characters; remove them."))
     with transaction.atomic():
         locked = Measure.objects.visible_to(user).select_for_update().filter(pk=measure.pk).first()
         if locked is None:

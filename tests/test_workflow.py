@@ -330,6 +330,28 @@ class TestAdminPages:
         measure.refresh_from_db()
         assert measure.status == Status.RETURNED
 
+    def test_a_comment_with_control_characters_is_refused_and_kept_in_the_form(self, world):
+        measure = world.civil_society_measure(status=Status.SUBMITTED)
+        client = client_for(world.reviewer)
+        page = client.get(transition_url(measure, "return"))
+        typed = "Partners are\x07 missing."
+        response = client.post(
+            transition_url(measure, "return"), {"comment": typed, "csrfmiddlewaretoken": csrf_token(client, page)}
+        )
+        assert response.status_code == 200
+        assert "contains invisible control characters" in response.text
+        assert "Partners are\x07 missing.</textarea>" in response.text
+        measure.refresh_from_db()
+        assert measure.status == Status.SUBMITTED
+        assert not MeasureTransition.objects.exists()
+
+    def test_the_workflow_itself_refuses_a_comment_with_control_characters(self, world):
+        measure = world.civil_society_measure(status=Status.SUBMITTED)
+        with pytest.raises(workflow.CommentRefused):
+            workflow.transition(measure, Move.RETURN, world.reviewer, comment="Bad\x00comment")
+        measure.refresh_from_db()
+        assert measure.status == Status.SUBMITTED
+
     def test_a_move_made_stale_by_someone_else_shows_a_clear_message(self, world):
         measure = world.civil_society_measure(status=Status.SUBMITTED)
         client = client_for(world.second_reviewer)
