@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run serve test bench lint format check messages backup restore vnu load load-throughput faults
+.PHONY: install run serve test bench lint format check messages backup restore housekeeping vnu load load-throughput faults
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -87,6 +87,12 @@ messages: install
 # written under backups/ with a UTC time in the name; prints the file's path.
 backup: install
 	$(PY) manage.py backup
+
+# Daily clean-up: expired sessions, and sign-in logs (django-axes) older than 90 days.
+housekeeping: install
+	$(PY) manage.py clearsessions
+	$(PY) manage.py axes_reset_logs --age 90
+	$(PY) manage.py axes_reset_failure_logs --age 90
 
 # Replaces everything in the database with the backup FILE, without asking.
 restore: install
