@@ -577,8 +577,9 @@ class Measure(RefusesControlCharacters, models.Model):
             models.Index(F("report_year").desc(), "title", F("id").desc(), name="measure_admin_order_idx"),
             # The API's Last-Modified: the newest change among published measures, read from the index's end.
             models.Index(fields=["updated_at"], condition=Q(status="published"), name="measure_published_updated_idx"),
-            # Every column a facet groups or filters published measures by, so facet counts read this small
-            # index instead of the table with its long texts (all key columns: SQLite has no covering indexes).
+            # Every column a facet groups or filters published measures by, and the id that joins them to the
+            # link tables, so facet counts read this small index instead of the table with its long texts (all
+            # key columns: SQLite has no covering indexes).
             models.Index(
                 fields=[
                     "party",
@@ -589,6 +590,7 @@ class Measure(RefusesControlCharacters, models.Model):
                     "is_youth",
                     "is_preferential_treatment",
                     "is_innovative",
+                    "id",
                 ],
                 condition=Q(status="published"),
                 name="measure_published_facet_idx",
