@@ -152,7 +152,10 @@ class StatsView(TemplateView):
     def get_context_data(self, **kwargs):
         self.filterset = MeasureFilter(self.request.GET, request=self.request)
         self.filterset.is_valid()  # the form must be validated before queryset_without() reads it
-        self.measures = Measure.objects.filter(pk__in=self.filterset.queryset_without().order_by().values("pk"))
+        # Published twice over: the filter already is, and saying so again lets the charts' counts read the
+        # small partial index of published measures instead of the whole table.
+        filtered = self.filterset.queryset_without().order_by().values("pk")
+        self.measures = Measure.objects.published().filter(pk__in=filtered)
         self.list_url = reverse("measures:measure-list")
         self.parties_url = reverse("measures:party-list")
         measure_charts = [
