@@ -96,18 +96,11 @@ def quoted(text):
 
 
 def text_cell(value):
-    """A cell that can hold free text: neutralised, then quoted (neutralise() and quoted() in one call, as it
-    runs for every text of every row)."""
+    """A cell that can hold free text: neutralised, then quoted."""
     if not value:
         return "" if value is None else str(value)
     text = value if type(value) is str else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        text = "'" + text
-    if '"' in text:
-        return '"' + text.replace('"', '""') + '"'
-    if "," in text or "\n" in text or "\r" in text:
-        return '"' + text + '"'
-    return text
+    return quoted("'" + text if text.startswith(FORMULA_PREFIXES) else text)
 
 
 def cell(value):
