@@ -7,7 +7,7 @@ from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from measures.models import AreaOfMonitoring, CulturalDomain, Measure, Organisation, Partner, Party
+from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Partner, Party
 
 CHUNK_SIZE = 2000
 LINES_PER_PIECE = 500
@@ -113,6 +113,7 @@ def line(cells):
 
 
 def year(value):
+    """A year, or nothing: digits never need quoting."""
     return "" if value is None else str(value)
 
 
@@ -201,7 +202,7 @@ class Names:
             for party in Party.objects.all()
         }
         self.organisations = {pk: text_cell(name) for pk, name in Organisation.objects.values_list("pk", "name")}
-        self.goals = dict(Measure.goals.field.related_model.objects.values_list("pk", "number"))
+        self.goals = dict(Goal.objects.values_list("pk", "number"))
         areas = AreaOfMonitoring.objects.order_by("position", "name_en", "pk")
         self.areas = {area.pk: area.name for area in areas}
         self.area_order = {pk: position for position, pk in enumerate(self.areas)}

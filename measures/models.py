@@ -699,6 +699,21 @@ class Partner(RefusesControlCharacters, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)  # post_save handlers still see the measure as it was read
+        self._measure_id_as_read = self.measure_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        partner = super().from_db(db, field_names, values)
+        if "measure_id" in field_names:
+            partner._measure_id_as_read = values[field_names.index("measure_id")]
+        return partner
+
+    @property
+    def moved_to_another_measure(self):
+        return self.__dict__.get("_measure_id_as_read", self.measure_id) != self.measure_id
+
 
 class MeasureTransition(RefusesControlCharacters, models.Model):
     """One move of a measure through the review workflow (measures/workflow.py makes them)."""

@@ -17,6 +17,8 @@ def unseen_by_the_public(instance):
     if isinstance(instance, Measure):
         return not instance.seen_by_the_public
     if isinstance(instance, Partner):
+        if instance.moved_to_another_measure:  # it left a measure that may be public
+            return False
         if Partner.measure.is_cached(instance):
             measure = instance.measure
         else:  # deleted along with its measure, say: the measure's row is still there

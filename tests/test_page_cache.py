@@ -158,6 +158,15 @@ def test_a_partner_of_a_published_measure_empties_the_cache(client, published):
     assert b"Newly listed partner" in client.get(published.get_absolute_url()).content
 
 
+def test_a_partner_moved_from_a_published_measure_to_a_draft_leaves_its_page(client, published):
+    partner = Partner.objects.create(measure=published, name="Moving partner", entity_type="other")
+    assert b"Moving partner" in client.get(published.get_absolute_url()).content
+    partner = Partner.objects.get(pk=partner.pk)
+    partner.measure = make_measure(party=published.party, title="A draft", status=Measure.Status.DRAFT)
+    partner.save()
+    assert b"Moving partner" not in client.get(published.get_absolute_url()).content
+
+
 def test_withdrawing_through_the_workflow_shows_at_once(client, published):
     ensure_role_groups()
     reviewer = make_user("reviewer", "Secretariat reviewers")
