@@ -174,9 +174,15 @@ class Command(BaseCommand):
         counts) skip the table and the first reads of the new rows write nothing back."""
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and not connection.in_atomic_block:
-                tables = [Measure, Partner, Organisation, Measure.goals.through, Measure.areas.through]
-                tables.append(Measure.domains.through)
-                names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in tables)
+                filled = (
+                    Measure,
+                    Partner,
+                    Organisation,
+                    Measure.goals.through,
+                    Measure.areas.through,
+                    Measure.domains.through,
+                )
+                names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in filled)
                 cursor.execute(f"VACUUM (ANALYZE) {names}")
             else:
                 cursor.execute("ANALYZE")
