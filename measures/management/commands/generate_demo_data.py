@@ -179,6 +179,7 @@ class Command(BaseCommand):
                     Partner,
                     Organisation,
                     Measure.goals.through,
+                    Measure.goals_ticked.through,
                     Measure.areas.through,
                     Measure.domains.through,
                 )
