@@ -67,3 +67,19 @@ def test_clear_removes_exactly_the_synthetic_records(reference_data):
     assert not Measure.objects.filter(is_synthetic=True).exists()
     assert set(Organisation.objects.values_list("pk", flat=True)) == real_organisations
     assert Measure.objects.published().count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_new_rows_are_vacuumed_on_postgresql(reference_data):
+    from django.db import connection
+
+    generate(measures=20, seed=3)
+    assert Measure.objects.filter(is_synthetic=True).count() == 20
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s",
+            [Measure._meta.db_table],
+        )
+        assert cursor.fetchone() == (True, True)
