@@ -36,8 +36,8 @@ class Migration(migrations.Migration):
             model_name="measure",
             index=models.Index(
                 condition=models.Q(("status", "published")),
-                fields=["party"],
-                include=(
+                fields=[
+                    "party",
                     "reported_by",
                     "report_year",
                     "period_start",
@@ -45,8 +45,9 @@ class Migration(migrations.Migration):
                     "is_youth",
                     "is_preferential_treatment",
                     "is_innovative",
-                ),
-                name="measure_published_facets_idx",
+                    "id",
+                ],
+                name="measure_published_facet_idx",
             ),
         ),
         migrations.RunPython(create_newest_index, drop_newest_index),
