@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_reviewer, represented
-from measures.fields import WebURLField
+from measures.fields import BitSetField, WebURLField
 from measures.validators import RefusesControlCharacters
 
 #: Article 29: the Convention entered into force on this day, three months after the 30th instrument.
@@ -258,7 +258,35 @@ class OrganisationMembership(RefusesControlCharacters, models.Model):
         return f"{self.member} — {self.get_role_display()} — {self.organisation}"
 
 
-class Goal(TranslatedNameMixin):
+class RemembersValuesAsRead(models.Model):
+    """Keeps the values of `remembered_fields` as read from the database, so that post_save handlers can tell
+    whether a save changed them (the values are updated once the save is done)."""
+
+    remembered_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._values_as_read = {name: getattr(self, name) for name in self.remembered_fields}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._values_as_read = {
+            name: getattr(instance, name) for name in cls.remembered_fields if name in field_names
+        }
+        return instance
+
+    def changed_since_read(self, name):
+        as_read = self.__dict__.get("_values_as_read", {})
+        return name not in as_read or as_read[name] != getattr(self, name)
+
+
+class Goal(RemembersValuesAsRead, TranslatedNameMixin):
+    remembered_fields = ("number",)
+
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
 
     class Meta:
@@ -270,8 +298,45 @@ class Goal(TranslatedNameMixin):
     def __str__(self):
         return f"{self.number}. {self.name}"
 
+    @property
+    def bit(self):
+        """The goal's bit in Measure.goal_bits."""
+        return self.number
 
-class AreaOfMonitoring(TranslatedNameMixin):
+
+class BitNumbered(models.Model):
+    """An option of the monitoring framework with the number of its bit in the measures' stored classification
+    (Measure.area_bits, Measure.domain_bits): the first one free when the option is created, never changed."""
+
+    bit = models.PositiveSmallIntegerField(_("bit"), unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.assign_bit()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.assign_bit()
+
+    def assign_bit(self):
+        if self.bit is not None:
+            return
+        taken = set(type(self).objects.values_list("bit", flat=True))
+        free = [number for number in range(BitSetField.MAX_NUMBER + 1) if number not in taken]
+        if not free:
+            raise ValidationError(
+                _("There can be at most %(count)s of these: delete one first."),
+                params={"count": BitSetField.MAX_NUMBER + 1},
+            )
+        self.bit = free[0]
+
+
+class AreaOfMonitoring(RemembersValuesAsRead, BitNumbered, TranslatedNameMixin):
+    remembered_fields = ("goal_id",)
+
     slug = models.SlugField(_("URL key"), max_length=80, unique=True)
     goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="areas")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -282,7 +347,7 @@ class AreaOfMonitoring(TranslatedNameMixin):
         verbose_name_plural = _("areas of monitoring")
 
 
-class CulturalDomain(TranslatedNameMixin):
+class CulturalDomain(BitNumbered, TranslatedNameMixin):
     slug = models.SlugField(_("URL key"), max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -363,6 +428,10 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
         return self.status in self.NOT_YET_SUBMITTED and deadline is not None and deadline < today
 
 
+#: Measure's stored copies of its classification (see Measure.goal_bits).
+CLASSIFICATION_BITS = ("goal_bits", "area_bits", "domain_bits")
+
+
 class MeasureQuerySet(models.QuerySet):
     def published(self):
         """The only measures the public, feeds, exports and the API may ever see."""
@@ -388,24 +457,49 @@ class MeasureQuerySet(models.QuerySet):
     def with_list_relations(self):
         return self.select_related("party", "organisation")
 
-    def refresh_goals(self):
-        """Store, for every measure here, the goals of its areas plus the goals ticked directly."""
+    def refresh_classification(self):
+        """Store, for every measure here, its goals (those of its areas plus those ticked directly) and the bits
+        of its goals, areas and domains; return {measure id: (goal bits, area bits, domain bits)}."""
         measure_ids = self.values("pk")
+        goals = {pk: set() for pk in self.values_list("pk", flat=True)}
+        area_bits, domain_bits = dict.fromkeys(goals, 0), dict.fromkeys(goals, 0)
+        for measure_id, bit, goal_id, goal_bit in Measure.areas.through.objects.filter(
+            measure_id__in=measure_ids
+        ).values_list(
+            "measure_id", "areaofmonitoring__bit", "areaofmonitoring__goal_id", "areaofmonitoring__goal__number"
+        ):
+            area_bits[measure_id] |= 1 << bit
+            goals[measure_id].add((goal_id, goal_bit))
+        for measure_id, goal_id, goal_bit in Measure.goals_ticked.through.objects.filter(
+            measure_id__in=measure_ids
+        ).values_list("measure_id", "goal_id", "goal__number"):
+            goals[measure_id].add((goal_id, goal_bit))
+        for measure_id, bit in Measure.domains.through.objects.filter(measure_id__in=measure_ids).values_list(
+            "measure_id", "culturaldomain__bit"
+        ):
+            domain_bits[measure_id] |= 1 << bit
+
         goals_through = Measure.goals.through
-        pairs = set(
-            Measure.areas.through.objects.filter(measure_id__in=measure_ids).values_list(
-                "measure_id", "areaofmonitoring__goal_id"
-            )
-        )
-        pairs.update(
-            Measure.goals_ticked.through.objects.filter(measure_id__in=measure_ids).values_list("measure_id", "goal_id")
-        )
         goals_through.objects.filter(measure_id__in=measure_ids).delete()
         goals_through.objects.bulk_create(
-            [goals_through(measure_id=measure_id, goal_id=goal_id) for measure_id, goal_id in pairs], batch_size=5000
+            [
+                goals_through(measure_id=measure_id, goal_id=goal_id)
+                for measure_id, pairs in goals.items()
+                for goal_id, _bit in pairs
+            ],
+            batch_size=5000,
         )
+        stored = {
+            pk: (BitSetField.bits(bit for _goal, bit in goals[pk]), area_bits[pk], domain_bits[pk]) for pk in goals
+        }
+        Measure.objects.bulk_update(
+            [Measure(pk=pk, **dict(zip(CLASSIFICATION_BITS, bits, strict=True))) for pk, bits in stored.items()],
+            CLASSIFICATION_BITS,
+            batch_size=1000,
+        )
+        return stored
 
-    refresh_goals.alters_data = True
+    refresh_classification.alters_data = True
 
 
 class ReportedBy(models.TextChoices):
@@ -504,6 +598,12 @@ class Measure(RefusesControlCharacters, models.Model):
     domains = models.ManyToManyField(
         CulturalDomain, verbose_name=_("cultural domains"), related_name="measures", blank=True
     )
+    # The goals, areas and domains again, as bits (Goal.bit, BitNumbered.bit), so that their filters and facet
+    # counts read the measure's row, or its facet index, without joining the link tables. Written only by
+    # refresh_classification(), with the stored goals.
+    goal_bits = BitSetField(default=0, editable=False)
+    area_bits = BitSetField(default=0, editable=False)
+    domain_bits = BitSetField(default=0, editable=False)
     is_youth = models.BooleanField(_("youth"), default=False)
     is_preferential_treatment = models.BooleanField(_("preferential treatment"), default=False)
     is_innovative = models.BooleanField(_("innovative practice"), default=False)
@@ -543,7 +643,9 @@ class Measure(RefusesControlCharacters, models.Model):
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_vector"], m2m_fields=["areas", "domains", "goals_ticked"], cascade_delete_history=True
+        excluded_fields=["search_vector", *CLASSIFICATION_BITS],
+        m2m_fields=["areas", "domains", "goals_ticked"],
+        cascade_delete_history=True,
     )
 
     class Meta:
@@ -590,6 +692,7 @@ class Measure(RefusesControlCharacters, models.Model):
                     "is_youth",
                     "is_preferential_treatment",
                     "is_innovative",
+                    *CLASSIFICATION_BITS,
                     "id",
                 ],
                 condition=Q(status="published"),
@@ -601,6 +704,13 @@ class Measure(RefusesControlCharacters, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # An instance read before its areas changed holds stale bits: leave them to refresh_classification().
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in CLASSIFICATION_BITS
+            ]
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
             if kwargs.get("update_fields") is not None:
@@ -646,11 +756,12 @@ class Measure(RefusesControlCharacters, models.Model):
     def is_ongoing(self):
         return self.period_end is None
 
-    def refresh_goals(self):
-        """Store the goals of the measure's areas plus those ticked directly."""
-        Measure.objects.filter(pk=self.pk).refresh_goals()
+    def refresh_classification(self):
+        """Store the goals of the measure's areas plus those ticked directly, and its classification bits."""
+        stored = Measure.objects.filter(pk=self.pk).refresh_classification()
+        self.goal_bits, self.area_bits, self.domain_bits = stored[self.pk]
 
-    refresh_goals.alters_data = True
+    refresh_classification.alters_data = True
 
 
 class EntityType(models.TextChoices):

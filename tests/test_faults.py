@@ -98,7 +98,7 @@ class TestAdminSaveRefusedHalfWay:
         measure = world.civil_society_measure(title="Before", results="Old results.")
         measure.areas.add(self.old_area)
         measure.domains.add(self.old_domain)
-        Measure.objects.filter(pk=measure.pk).refresh_goals()
+        Measure.objects.filter(pk=measure.pk).refresh_classification()
         Partner.objects.create(measure=measure, name="Old partner", entity_type=Partner.EntityType.PUBLIC_SECTOR)
         measure.refresh_from_db()
         return measure

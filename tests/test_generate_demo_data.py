@@ -49,6 +49,9 @@ def test_spread_over_reporters_statuses_and_classification(reference_data):
     assert not synthetic.filter(areas__isnull=True).exists()
     for measure in synthetic.prefetch_related("areas", "goals")[:50]:
         assert {area.goal_id for area in measure.areas.all()} <= {goal.pk for goal in measure.goals.all()}
+    # The classification bits written with each row are those refresh_classification() stores from the links.
+    written = {measure.pk: (measure.goal_bits, measure.area_bits, measure.domain_bits) for measure in synthetic}
+    assert synthetic.refresh_classification() == written
     assert synthetic.filter(partners__isnull=False).exists()
 
 

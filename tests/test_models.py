@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from measures.fields import BitSetField
 from measures.models import (
     AreaOfMonitoring,
+    CulturalDomain,
     Goal,
     Measure,
     Party,
@@ -160,6 +162,14 @@ class TestGoals:
         area.save()
         assert list(measure.goals.values_list("number", flat=True)) == [2]
 
+    def test_saving_an_area_without_moving_it_leaves_its_measures_alone(self, framework, django_assert_num_queries):
+        _goals, area = framework
+        make_measure().areas.add(area)
+        area = AreaOfMonitoring.objects.get(pk=area.pk)
+        area.name_fr = "Numérique"
+        with django_assert_num_queries(1):
+            area.save()
+
     def test_names_follow_the_active_language(self, framework):
         from django.utils import translation
 
@@ -170,3 +180,95 @@ class TestGoals:
             assert area.name == "Numérique"
         with translation.override("es"):
             assert area.name == "Digital"  # no Spanish name: English
+
+
+class TestStoredClassification:
+    """Measure.goal_bits, area_bits and domain_bits follow the links, however they change."""
+
+    @pytest.fixture
+    def framework(self):
+        goals = {number: Goal.objects.create(number=number, name_en=f"Goal {number}") for number in (1, 2, 3, 4)}
+        areas = [
+            AreaOfMonitoring.objects.create(slug=f"area-{number}", name_en=f"Area {number}", goal=goals[number])
+            for number in (1, 2)
+        ]
+        domains = [CulturalDomain.objects.create(slug=slug, name_en=slug) for slug in ("music", "design")]
+        return goals, areas, domains
+
+    @staticmethod
+    def stored(measure):
+        measure = Measure.objects.get(pk=measure.pk)
+        return (
+            BitSetField.numbers(measure.goal_bits),
+            sorted(
+                AreaOfMonitoring.objects.filter(bit__in=BitSetField.numbers(measure.area_bits)).values_list(
+                    "slug", flat=True
+                )
+            ),
+            sorted(
+                CulturalDomain.objects.filter(bit__in=BitSetField.numbers(measure.domain_bits)).values_list(
+                    "slug", flat=True
+                )
+            ),
+        )
+
+    def test_options_get_the_first_free_bit_and_keep_it(self, framework):
+        _goals, areas, domains = framework
+        assert [area.bit for area in areas] == [0, 1]
+        assert [domain.bit for domain in domains] == [0, 1]
+        areas[0].delete()
+        third = AreaOfMonitoring.objects.create(slug="area-3", name_en="Area 3", goal=areas[1].goal)
+        assert third.bit == 0
+        areas[1].name_en = "Renamed"
+        areas[1].save()
+        assert AreaOfMonitoring.objects.get(pk=areas[1].pk).bit == 1
+
+    def test_no_more_options_than_bits(self, framework):
+        goals, _areas, _domains = framework
+        for number in range(2, BitSetField.MAX_NUMBER + 1):
+            AreaOfMonitoring.objects.create(slug=f"more-{number}", name_en=f"More {number}", goal=goals[1])
+        extra = AreaOfMonitoring(slug="one-too-many", name_en="One too many", goal=goals[1])
+        with pytest.raises(ValidationError, match="at most 63"):
+            extra.full_clean()
+
+    def test_links_added_removed_and_cleared(self, framework):
+        goals, areas, domains = framework
+        measure = make_measure()
+        measure.areas.add(areas[0])
+        measure.domains.set(domains)
+        measure.goals_ticked.add(goals[4])
+        assert self.stored(measure) == ([1, 4], ["area-1"], ["design", "music"])
+        measure.areas.add(areas[1])
+        measure.domains.remove(domains[0])
+        assert self.stored(measure) == ([1, 2, 4], ["area-1", "area-2"], ["design"])
+        measure.areas.clear()
+        measure.goals_ticked.clear()
+        assert self.stored(measure) == ([], [], ["design"])
+
+    def test_moving_an_area_to_another_goal_or_deleting_an_option(self, framework):
+        goals, areas, domains = framework
+        measure = make_measure()
+        measure.areas.set(areas)
+        measure.domains.set(domains)
+        areas[0].goal = goals[3]
+        areas[0].save()
+        assert self.stored(measure)[0] == [2, 3]
+        areas[1].delete()
+        domains[1].delete()
+        assert self.stored(measure) == ([3], ["area-1"], ["music"])
+
+    def test_a_save_from_an_instance_read_before_the_links_changed_keeps_them(self, framework):
+        _goals, areas, _domains = framework
+        measure = make_measure()
+        stale = Measure.objects.get(pk=measure.pk)
+        measure.areas.add(areas[0])
+        stale.title = "Renamed"
+        stale.save()
+        assert self.stored(measure)[:2] == ([1], ["area-1"])
+        assert Measure.objects.get(pk=measure.pk).title == "Renamed"
+
+    def test_the_instance_whose_links_changed_holds_its_new_bits(self, framework):
+        _goals, areas, _domains = framework
+        measure = make_measure()
+        measure.areas.add(areas[1])
+        assert (measure.goal_bits, measure.area_bits) == (1 << 2, 1 << areas[1].bit)

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from convention_portal import page_cache
+from measures.fields import BitSetField
 from measures.models import (
     AreaOfMonitoring,
     CulturalDomain,
@@ -208,7 +209,7 @@ class Command(BaseCommand):
     def generate(self, total, rng):
         text = TextMaker(rng)
         parties = list(Party.objects.order_by("pk"))
-        areas = list(AreaOfMonitoring.objects.order_by("pk"))
+        areas = list(AreaOfMonitoring.objects.select_related("goal").order_by("pk"))
         domains = list(CulturalDomain.objects.order_by("pk"))
         goals = list(Goal.objects.order_by("pk"))
         organisations = self.make_organisations(max(10, total // 250), rng, parties)
@@ -229,6 +230,9 @@ class Command(BaseCommand):
                 organisation = rng.choice(organisations)
                 status = rng.choices(statuses, status_weights)[0]
                 amount = rng.randint(5, 5000) * 1000
+                chosen_areas = rng.sample(areas, rng.randint(1, 3))
+                chosen_domains = rng.sample(domains, rng.randint(1, 2))
+                ticked = rng.sample(goals, 1) if rng.random() < 0.2 else []
                 measure = Measure(
                     title=text.sentence(5, 12),
                     party=organisation.country if by_civil_society else rng.choice(parties),
@@ -242,6 +246,12 @@ class Command(BaseCommand):
                     financial_resources=f"{amount:,} USD",
                     financial_resources_usd=amount,
                     evaluated=rng.choice(Evaluated.values),
+                    # Bulk inserts send no m2m_changed signal: the stored classification is written here.
+                    goal_bits=BitSetField.bits(
+                        {area.goal.bit for area in chosen_areas} | {goal.bit for goal in ticked}
+                    ),
+                    area_bits=BitSetField.bits(area.bit for area in chosen_areas),
+                    domain_bits=BitSetField.bits(domain.bit for domain in chosen_domains),
                     is_youth=rng.random() < 0.15,
                     is_preferential_treatment=rng.random() < 0.1,
                     is_innovative=rng.random() < 0.1,
@@ -260,14 +270,7 @@ class Command(BaseCommand):
                         related.append(organisation.name)
                     measure.search_vector = WeightedVector(measure.title, measure.main_features, "\n".join(related))
                 batch.append(measure)
-                links.append(
-                    (
-                        rng.sample(areas, rng.randint(1, 3)),
-                        rng.sample(domains, rng.randint(1, 2)),
-                        rng.sample(goals, 1) if rng.random() < 0.2 else [],
-                        partner_specs,
-                    )
-                )
+                links.append((chosen_areas, chosen_domains, ticked, partner_specs))
             Measure.objects.bulk_create(batch)
             self.link(batch, links)
             created += size
