@@ -358,13 +358,31 @@ class MeasureFilter(django_filters.FilterSet):
         The facets of the filters not in use count the same measures: a few grouped scans of them (COLUMN_GROUPS)
         serve them all, added up here. Each active filter's facet counts the measures without that filter."""
         active = self.active
-        shared_columns = {FACET_COLUMNS[name] for name in self.FACETS if name not in active}
+        return self.count(
+            [name for name in self.FACETS if name not in active],
+            [
+                (name, self.queryset_without(name), (FACET_COLUMNS[name],) if name in FACET_COLUMNS else ())
+                for name in active
+            ],
+        )
+
+    def counts(self):
+        """{facet: {option key (str): count}} over the results themselves, every active filter applied (for
+        charts, where facet_counts() would count each option under the other filters only); one query."""
+        return self.count(self.FACETS)
+
+    def count(self, shared_names, branches=()):
+        """Counts of the options of `shared_names` over the results, plus those of `branches`, (label,
+        measures, columns) triples whose label is a facet (its options are counted) or any active filter (the
+        number of measures is added up under WITHOUT)."""
+        shared_columns = {FACET_COLUMNS[name] for name in shared_names}
         branches = [
-            (SHARED, self.queryset_without(), group) for group in COLUMN_GROUPS if shared_columns.intersection(group)
-        ]
-        branches += [
-            (name, self.queryset_without(name), (FACET_COLUMNS[name],) if name in FACET_COLUMNS else ())
-            for name in active
+            *(
+                (SHARED, self.queryset_without(), group)
+                for group in COLUMN_GROUPS
+                if shared_columns.intersection(group)
+            ),
+            *branches,
         ]
         parts = [
             measures.order_by()
@@ -386,7 +404,7 @@ class MeasureFilter(django_filters.FilterSet):
 
         counts = {name: {} for name in (*self.FACETS, WITHOUT)}
         position = {column: index for index, column in enumerate(COLUMN_TYPES, start=1)}
-        shared = [(name, position[FACET_COLUMNS[name]]) for name in self.FACETS if name not in active]
+        shared = [(name, position[FACET_COLUMNS[name]]) for name in shared_names]
         keys = {}  # (facet, column value): its options, worked out once per value
         for row in rows:
             label, number = row[0], row[-1]

@@ -8,7 +8,7 @@ import math
 from collections import Counter
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from measures.filters import MAX_YEAR, MIN_YEAR, MeasureFilter, as_list
 from measures.filters_directory import INSTRUMENT_NOT_RECORDED
-from measures.models import AreaOfMonitoring, ElectoralGroup, Goal, Instrument, Measure, Party
+from measures.models import ElectoralGroup, Instrument, Measure, Party
 
 CHART_WIDTH = 720
 NOT_RECORDED = _("Not recorded in the sources")
@@ -152,10 +152,8 @@ class StatsView(TemplateView):
     def get_context_data(self, **kwargs):
         self.filterset = MeasureFilter(self.request.GET, request=self.request)
         self.filterset.is_valid()  # the form must be validated before queryset_without() reads it
-        # Published twice over: the filter already is, and saying so again lets the charts' counts read the
-        # small partial index of published measures instead of the whole table.
-        filtered = self.filterset.queryset_without().order_by().values("pk")
-        self.measures = Measure.objects.published().filter(pk__in=filtered)
+        self.measures = self.filterset.queryset_without()
+        self.counts = self.filterset.counts()
         self.list_url = reverse("measures:measure-list")
         self.parties_url = reverse("measures:party-list")
         measure_charts = [
@@ -231,31 +229,29 @@ class StatsView(TemplateView):
         }
 
     def by_goal(self):
-        goals = Goal.objects.annotate(number_of_measures=Count("measures", filter=Q(measures__in=self.measures)))
-        goals = self.goals = list(goals.order_by("number"))
+        goals = self.goals = self.filterset.goals
+        counts = self.counts["goal"]
         return self.chart(
             "goal",
             _("Published measures by goal"),
             _("Goal"),
-            [(str(goal), goal.number_of_measures) for goal in goals],
+            [(str(goal), counts.get(str(goal.number), 0)) for goal in goals],
             [self.measure_link(goal=goal.number) for goal in goals],
         )
 
     def by_area(self):
-        areas = AreaOfMonitoring.objects.annotate(
-            number_of_measures=Count("measures", filter=Q(measures__in=self.measures))
-        )
-        areas = list(areas.order_by("position", "name_en"))
+        areas = self.filterset.areas
+        counts = self.counts["area"]
         return self.chart(
             "area",
             _("Published measures by area of monitoring"),
             _("Area of monitoring"),
-            [(area.name, area.number_of_measures) for area in areas],
+            [(area.name, counts.get(area.slug, 0)) for area in areas],
             [self.measure_link(area=area.slug) for area in areas],
         )
 
     def by_electoral_group(self):
-        counts = grouped_counts(self.measures, "party__electoral_group")
+        counts = self.counts["region"]
         values = [(label, counts.get(group, 0)) for group, label in ElectoralGroup.choices]
         links = [self.measure_link(region=group) for group in ElectoralGroup.values]
         if counts.get(""):
@@ -280,7 +276,7 @@ class StatsView(TemplateView):
         return chart
 
     def by_reported_by(self):
-        counts = grouped_counts(self.measures, "reported_by")
+        counts = self.counts["reported_by"]
         return self.chart(
             "reported-by",
             _("Published measures by who reported them"),
