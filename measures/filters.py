@@ -535,7 +535,7 @@ FACET_COLUMNS = {
 
 #: Columns counted together, in one grouped scan, for the facets of the filters not in use: each group has few
 #: enough distinct combinations (about 1,500, 650 and 150 over 40,000 measures) that one scan costs little
-#: more than a scan per column.
+#: more than a scan per column. Each group has an index in this order (Measure.Meta.indexes).
 COLUMN_GROUPS = (
     ("party_id", "reported_by", "is_youth", "is_preferential_treatment", "is_innovative"),
     ("goal_bits", "area_bits"),

@@ -97,4 +97,17 @@ class Migration(migrations.Migration):
                 name="measure_published_facet_idx",
             ),
         ),
+        *(
+            migrations.AddIndex(
+                model_name="measure",
+                index=models.Index(
+                    condition=django.db.models.Q(("status", "published")), fields=fields, name=f"measure_facets_{name}_idx"
+                ),
+            )
+            for name, fields in [
+                ("party", ["party", "reported_by", "is_youth", "is_preferential_treatment", "is_innovative"]),
+                ("area", ["goal_bits", "area_bits"]),
+                ("domain", ["domain_bits", "report_year"]),
+            ]
+        ),
     ]
