@@ -1,6 +1,7 @@
 """Public pages about measures: home, the filtered list, a measure, its CSV export and Atom feed."""
 
 from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -75,10 +76,26 @@ def active_filter_chips(filterset, facets, query_dict):
     return chips
 
 
+class IdsFirstPaginator(Paginator):
+    """Reads a page's ids first, then only those rows with their relations: the ids of a deep page come from
+    the ordering's index alone, where reading the full rows of every page before it would cost far more."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
 class MeasureListView(FilteredMeasuresMixin, ListView):
     template_name = "measures/measure_list.html"
     context_object_name = "measures"
     paginate_by = 20
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self):
         return self.filterset.qs.with_list_relations()

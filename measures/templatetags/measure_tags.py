@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from measures import search
 from measures.models import RecordLanguage
@@ -25,3 +26,30 @@ def lang_attr(code):
     if not code or code == RecordLanguage.OTHER:
         return ""
     return format_html(' lang="{}"', code)
+
+
+FACET_OPTION = (
+    '<li>\n      <input type="checkbox" name="{name}" value="{value}" id="id_{name}_{number}"{checked}>\n'
+    '      <label for="id_{name}_{number}">{label} <span class="count">({count})</span></label>\n    </li>'
+)
+
+
+@register.filter
+def facet_options(facet):
+    """The facet's options as checkbox list items. Built here rather than in a template loop: the Party facet
+    has well over a hundred, on every list page the cache has not kept."""
+    return format_html_join(
+        "\n    ",
+        FACET_OPTION,
+        (
+            {
+                "name": facet.name,
+                "value": option.value,
+                "number": number,
+                "checked": mark_safe(" checked") if option.selected else "",
+                "label": option.label,
+                "count": option.count,
+            }
+            for number, option in enumerate(facet.options, start=1)
+        ),
+    )
