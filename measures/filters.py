@@ -51,6 +51,8 @@ class CaseInsensitiveMultipleChoiceField(forms.MultipleChoiceField):
 
     def to_python(self, value):
         values = super().to_python(value)
+        if not values:
+            return values
         canonical = {str(key).lower(): str(key) for key, _label in self.choices}
         return list(dict.fromkeys(canonical.get(item.strip().lower(), item) for item in values))
 
@@ -60,6 +62,8 @@ class CaseInsensitiveChoiceField(forms.ChoiceField):
 
     def to_python(self, value):
         value = super().to_python(value).strip()
+        if not value:
+            return value
         canonical = {str(key).lower(): str(key) for key, _label in self.choices}
         return canonical.get(value.lower(), value)
 
