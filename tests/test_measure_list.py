@@ -169,6 +169,22 @@ class TestChipsAndPagination:
         assert len(second.context["measures"]) == 6
         assert 'href="?party=can&amp;youth=true&amp;page=1"' in second.content.decode()
 
+    @pytest.mark.parametrize("sort", ["-year", "title", "party", "relevance"])
+    def test_pages_follow_one_another_in_the_sort_order(self, client, catalogue, sort):
+        for number in range(45):
+            make_measure(
+                party=catalogue.parties["FRA" if number % 3 else "CAN"],
+                status="published",
+                title=f"Extra measure {number % 7} {number}",
+                report_year=2012 + number % 5,
+                main_features="extra " * (number % 4),
+            )
+        params = {"sort": sort, "q": "extra"}
+        everything = list(filter_measures(params)[0].values_list("title", flat=True))
+        pages = [titles(get(client, **params, page=page)) for page in (1, 2, 3)]
+        assert [len(page) for page in pages] == [20, 20, 5]
+        assert [title for page in pages for title in page] == everything
+
     @pytest.mark.parametrize("page", ["99999", "-1", "0", "abc", "1.5", ""])
     def test_pages_out_of_range_are_404(self, client, catalogue, page):
         response = client.get(LIST, {"page": page, "party": "CAN"})
