@@ -432,13 +432,8 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
 CLASSIFICATION_BITS = ("goal_bits", "area_bits", "domain_bits")
 
 FACET_GROUP_INDEXES = {
-    "measure_facets_party_idx": [
-        "party",
-        "reported_by",
-        "is_youth",
-        "is_preferential_treatment",
-        "is_innovative",
-    ],
+    "measure_facets_party_idx": ["party"],
+    "measure_facets_flags_idx": ["reported_by", "is_youth", "is_preferential_treatment", "is_innovative"],
     "measure_facets_area_idx": ["goal_bits", "area_bits"],
     "measure_facets_domain_idx": ["domain_bits", "report_year"],
 }

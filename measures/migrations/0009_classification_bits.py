@@ -105,7 +105,8 @@ class Migration(migrations.Migration):
                 ),
             )
             for name, fields in [
-                ("party", ["party", "reported_by", "is_youth", "is_preferential_treatment", "is_innovative"]),
+                ("party", ["party"]),
+                ("flags", ["reported_by", "is_youth", "is_preferential_treatment", "is_innovative"]),
                 ("area", ["goal_bits", "area_bits"]),
                 ("domain", ["domain_bits", "report_year"]),
             ]
