@@ -560,6 +560,7 @@ COLUMN_TYPES = {
     "report_year": IntegerField(),
 }
 
+
 class TypedNull(Value):
     """NULL of a given type, left out of GROUP BY as any constant is (a bare NULL in a UNION would be taken
     for text)."""
