@@ -46,63 +46,44 @@ def fill_bits(apps, schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+OPTIONS_WITH_BITS = ("areaofmonitoring", "culturaldomain")
+BITS = ("goal_bits", "area_bits", "domain_bits")
+PUBLISHED = django.db.models.Q(("status", "published"))
+
+
+def bit_field(**options):
+    return models.PositiveSmallIntegerField(editable=False, verbose_name="bit", **options)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("measures", "0008_admin_order_index"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="areaofmonitoring",
-            name="bit",
-            field=models.PositiveSmallIntegerField(editable=False, null=True, verbose_name="bit"),
-        ),
-        migrations.AddField(
-            model_name="culturaldomain",
-            name="bit",
-            field=models.PositiveSmallIntegerField(editable=False, null=True, verbose_name="bit"),
-        ),
-        migrations.AddField(
-            model_name="measure",
-            name="goal_bits",
-            field=measures.fields.BitSetField(default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name="measure",
-            name="area_bits",
-            field=measures.fields.BitSetField(default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name="measure",
-            name="domain_bits",
-            field=measures.fields.BitSetField(default=0, editable=False),
+        *(migrations.AddField(model_name=model, name="bit", field=bit_field(null=True)) for model in OPTIONS_WITH_BITS),
+        *(
+            migrations.AddField(
+                model_name="measure", name=name, field=measures.fields.BitSetField(default=0, editable=False)
+            )
+            for name in BITS
         ),
         migrations.RunPython(fill_bits, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="areaofmonitoring",
-            name="bit",
-            field=models.PositiveSmallIntegerField(editable=False, unique=True, verbose_name="bit"),
-        ),
-        migrations.AlterField(
-            model_name="culturaldomain",
-            name="bit",
-            field=models.PositiveSmallIntegerField(editable=False, unique=True, verbose_name="bit"),
+        *(
+            migrations.AlterField(model_name=model, name="bit", field=bit_field(unique=True))
+            for model in OPTIONS_WITH_BITS
         ),
         migrations.RemoveIndex(model_name="measure", name="measure_published_facet_idx"),
         migrations.AddIndex(
             model_name="measure",
             index=models.Index(
-                condition=django.db.models.Q(("status", "published")),
-                fields=[*FACET_COLUMNS, "goal_bits", "area_bits", "domain_bits", "id"],
-                name="measure_published_facet_idx",
+                condition=PUBLISHED, fields=[*FACET_COLUMNS, *BITS, "id"], name="measure_published_facet_idx"
             ),
         ),
         *(
             migrations.AddIndex(
                 model_name="measure",
-                index=models.Index(
-                    condition=django.db.models.Q(("status", "published")), fields=fields, name=f"measure_facets_{name}_idx"
-                ),
+                index=models.Index(condition=PUBLISHED, fields=fields, name=f"measure_facets_{name}_idx"),
             )
             for name, fields in [
                 ("party", ["party"]),
