@@ -29,7 +29,15 @@ from django.utils.translation import gettext_lazy as _
 from convention_portal import page_cache
 from measures import search
 from measures.fields import BitSetField
-from measures.models import AreaOfMonitoring, CulturalDomain, ElectoralGroup, Goal, Measure, Party
+from measures.models import (
+    FACET_GROUP_INDEXES,
+    AreaOfMonitoring,
+    CulturalDomain,
+    ElectoralGroup,
+    Goal,
+    Measure,
+    Party,
+)
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -539,13 +547,10 @@ FACET_COLUMNS = {
 
 #: Columns counted together, in one grouped scan, for the facets of the filters not in use: each group has few
 #: enough distinct combinations (about 130, 16, 650 and 150 over 40,000 measures) that one scan costs little
-#: more than a scan per column, and its rows are few to add up. Each group has an index in this order
-#: (Measure.Meta.indexes).
-COLUMN_GROUPS = (
-    ("party_id",),
-    ("reported_by", "is_youth", "is_preferential_treatment", "is_innovative"),
-    ("goal_bits", "area_bits"),
-    ("domain_bits", "report_year"),
+#: more than a scan per column, and its rows are few to add up. They are the columns of the small indexes kept
+#: for them, in their order.
+COLUMN_GROUPS = tuple(
+    tuple(Measure._meta.get_field(name).attname for name in fields) for fields in FACET_GROUP_INDEXES.values()
 )
 
 COLUMN_TYPES = {

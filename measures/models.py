@@ -431,6 +431,8 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
 #: Measure's stored copies of its classification (see Measure.goal_bits).
 CLASSIFICATION_BITS = ("goal_bits", "area_bits", "domain_bits")
 
+#: The groups of columns facet counts group by together (measures.filters.COLUMN_GROUPS), each with a small
+#: partial index in that order: without filters, each count reads its index in order and adds up as it goes.
 FACET_GROUP_INDEXES = {
     "measure_facets_party_idx": ["party"],
     "measure_facets_flags_idx": ["reported_by", "is_youth", "is_preferential_treatment", "is_innovative"],
@@ -705,8 +707,6 @@ class Measure(RefusesControlCharacters, models.Model):
                 condition=Q(status="published"),
                 name="measure_published_facet_idx",
             ),
-            # One per group of columns that facet counts group by together (measures.filters.COLUMN_GROUPS), in
-            # the group's order: without filters, each count reads its index in order and adds up as it goes.
             *(
                 models.Index(fields=fields, condition=Q(status="published"), name=name)
                 for name, fields in FACET_GROUP_INDEXES.items()
