@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_reviewer, represented
@@ -159,6 +160,36 @@ class Party(TranslatedNameMixin):
         # The code becomes the Party's address (its slug): letters only.
         if self.iso3 and not (len(self.iso3) == 3 and self.iso3.isascii() and self.iso3.isalpha()):
             raise ValidationError({"iso3": _("The ISO code is three letters, e.g. CAN.")})
+
+
+class PartyCountQuerySet(models.QuerySet):
+    def latest_known(self):
+        return self.order_by("-as_of", "-pk").first()
+
+
+class PartyCount(RefusesControlCharacters, models.Model):
+    """How many Parties the sources count at a date: the portal's list is only as complete as its sources, and
+    says so by comparing itself with this figure."""
+
+    at_least = models.PositiveSmallIntegerField(_("at least this many Parties"))
+    as_of = models.DateField(_("as of"))
+    basis = models.TextField(_("how the figure is reached"), help_text=_("In English, as the sources say it."))
+    sources = models.TextField(_("sources"), help_text=_("One address per line."))
+
+    objects = PartyCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of"]
+        verbose_name = _("count of Parties in the sources")
+        verbose_name_plural = _("counts of Parties in the sources")
+        constraints = [models.UniqueConstraint(fields=["as_of"], name="party_count_one_per_date")]
+
+    def __str__(self):
+        return f"{self.at_least} ({self.as_of.isoformat()})"
+
+    @property
+    def source_urls(self):
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
 
 
 class OrganisationKind(models.TextChoices):
@@ -357,9 +388,31 @@ class CulturalDomain(BitNumbered, TranslatedNameMixin):
         verbose_name_plural = _("cultural domains")
 
 
+class ReportingCycleQuerySet(models.QuerySet):
+    def for_submission_year(self, year):
+        """The cycle a report dated `year` belongs to: the latest cycle whose year is not after it (a cycle
+        runs from its year to the next cycle's), or the first cycle for a report dated before every cycle.
+
+        Before the single deadline of 2027 each Party reported four years after its own ratification, so
+        report years fall between the cycles' years; this rule never puts two of one Party's reports in the
+        same cycle for the reports the sources give."""
+        cycles = self.order_by("-year")
+        return cycles.filter(year__lte=year).first() or cycles.last()
+
+
 class ReportingCycle(RefusesControlCharacters, models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    every_party_expected = models.BooleanField(
+        _("every Party is expected to report"),
+        default=False,
+        help_text=_(
+            "Tick only where a decision sets the deadline for every Party (9.CP for 2027). Otherwise a Party "
+            "with no report recorded for the cycle is shown as not recorded."
+        ),
+    )
+
+    objects = ReportingCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -368,6 +421,11 @@ class ReportingCycle(RefusesControlCharacters, models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    @property
+    def status_without_report(self):
+        """What the portal knows of a Party that has no report recorded for this cycle."""
+        return ShownReportStatus.EXPECTED if self.every_party_expected else ShownReportStatus.NOT_RECORDED
 
 
 class PeriodicReportQuerySet(models.QuerySet):
@@ -383,11 +441,38 @@ class PeriodicReportQuerySet(models.QuerySet):
 
 
 class ReportStatus(models.TextChoices):
-    EXPECTED = "expected", _("Expected")
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    TRANSMITTED = "transmitted", _("Transmitted")
-    PUBLISHED = "published", _("Published")
+    """The statuses a recorded report can have."""
+
+    EXPECTED = "expected", pgettext_lazy("report", "Expected")
+    DRAFT = "draft", pgettext_lazy("report", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("report", "Submitted")
+    TRANSMITTED = "transmitted", pgettext_lazy("report", "Transmitted")
+    PUBLISHED = "published", pgettext_lazy("report", "Published")
+
+
+class ShownReportStatus(models.TextChoices):
+    """The statuses the public pages show: a recorded report's, or *not recorded* where the portal holds none."""
+
+    NOT_RECORDED = "not_recorded", pgettext_lazy("report", "Not recorded")
+    EXPECTED = ReportStatus.EXPECTED.value, ReportStatus.EXPECTED.label
+    DRAFT = ReportStatus.DRAFT.value, ReportStatus.DRAFT.label
+    SUBMITTED = ReportStatus.SUBMITTED.value, ReportStatus.SUBMITTED.label
+    TRANSMITTED = ReportStatus.TRANSMITTED.value, ReportStatus.TRANSMITTED.label
+    PUBLISHED = ReportStatus.PUBLISHED.value, ReportStatus.PUBLISHED.label
+
+
+class ReportEvidence(models.TextChoices):
+    """What shows that a report was submitted, where the portal did not receive it itself."""
+
+    REPORT_PAGE = "report_page", _("UNESCO's page of the report")
+    MEASURE_PAGE = (
+        "measure_page_report_year",
+        _("A measure page of the Policy Monitoring Platform giving this report year"),
+    )
+    CIVIL_SOCIETY_CONTRIBUTION = (
+        "civil_society_contribution",
+        _("A civil-society organisation's published contribution to the report"),
+    )
 
 
 class PeriodicReport(RefusesControlCharacters, models.Model):
@@ -403,7 +488,14 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.EXPECTED)
     submission_date = models.DateField(_("submission date"), null=True, blank=True)
+    submission_year = models.PositiveSmallIntegerField(
+        _("submission year"),
+        null=True,
+        blank=True,
+        help_text=_("The year the source dates the report, where it gives no exact date."),
+    )
     language = models.CharField(_("language"), max_length=10, choices=RecordLanguage.choices, blank=True)
+    evidence = models.CharField(_("evidence"), max_length=40, choices=ReportEvidence.choices, blank=True)
     source_url = WebURLField(_("source"), max_length=500, blank=True)
 
     objects = PeriodicReportQuerySet.as_manager()
@@ -416,6 +508,9 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["party", "cycle"], name="periodic_report_one_per_party_and_cycle"),
             models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="periodic_report_status_valid"),
+            models.CheckConstraint(
+                condition=Q(evidence="") | Q(evidence__in=ReportEvidence.values), name="periodic_report_evidence_valid"
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="periodic_report_status_idx")]
 
@@ -426,6 +521,11 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
         today = today or timezone.localdate()
         deadline = self.cycle.deadline
         return self.status in self.NOT_YET_SUBMITTED and deadline is not None and deadline < today
+
+    @property
+    def submitted_when(self):
+        """The submission date, or else the year the source gives."""
+        return self.submission_date or self.submission_year
 
 
 #: Measure's stored copies of its classification (see Measure.goal_bits).

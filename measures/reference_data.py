@@ -19,12 +19,16 @@ from measures.models import (
     Organisation,
     OrganisationMembership,
     Party,
+    PartyCount,
+    PeriodicReport,
     ReportingCycle,
+    ReportStatus,
 )
 from measures.search import update_search_vector
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PARTIES_CSV = DATA_DIR / "parties.csv"
+REPORTS_CSV = DATA_DIR / "reports.csv"
 FRAMEWORK_JSON = DATA_DIR / "framework.json"
 REFERENCE_JSON = DATA_DIR / "reference.json"
 
@@ -62,13 +66,15 @@ def load():
     framework = read_json(FRAMEWORK_JSON)
     load_framework(framework)
     load_cycles(framework["cycles"])
+    reports = load_reports()
     reference = read_json(REFERENCE_JSON)
+    load_party_counts(reference["party_counts"])
     organisations = load_organisations(reference)
     measures = load_measures(reference["measures"])
     return (
         f"{parties} Parties, {Goal.objects.count()} goals, {AreaOfMonitoring.objects.count()} areas, "
         f"{CulturalDomain.objects.count()} domains, {ReportingCycle.objects.count()} reporting cycles, "
-        f"{organisations} organisations, {measures} measures"
+        f"{reports} submitted reports, {organisations} organisations, {measures} measures"
     )
 
 
@@ -146,7 +152,53 @@ def load_framework(framework):
 
 def load_cycles(cycles):
     for item in cycles:
-        ReportingCycle.objects.update_or_create(year=item["year"], defaults={"deadline": parse_date(item["deadline"])})
+        ReportingCycle.objects.update_or_create(
+            year=item["year"],
+            defaults={
+                "deadline": parse_date(item["deadline"]),
+                "every_party_expected": item.get("every_party_expected", False),
+            },
+        )
+
+
+def load_reports():
+    """The reports the sources show as submitted, each in the cycle its year belongs to
+    (ReportingCycle.objects.for_submission_year).
+
+    A report already recorded for that Party and cycle keeps what the secretariat recorded: only its empty
+    facts are filled in, and a status that says it is still to come becomes *submitted*, since a source
+    shows it was.
+    """
+    parties = {party.name_en: party for party in Party.objects.all()}
+    with REPORTS_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        year = int(row["submitted_year"])
+        facts = {"submission_year": year, "evidence": row["evidence"], "source_url": row["source"]}
+        report, created = PeriodicReport.objects.get_or_create(
+            party=parties[row["party"]],
+            cycle=ReportingCycle.objects.for_submission_year(year),
+            defaults={**facts, "status": ReportStatus.SUBMITTED},
+        )
+        if created:
+            continue
+        changed = [name for name, value in facts.items() if not getattr(report, name)]
+        for name in changed:
+            setattr(report, name, facts[name])
+        if report.status in PeriodicReport.NOT_YET_SUBMITTED:
+            report.status = ReportStatus.SUBMITTED
+            changed.append("status")
+        if changed:
+            report.save(update_fields=changed)
+    return len(rows)
+
+
+def load_party_counts(items):
+    for item in items:
+        PartyCount.objects.update_or_create(
+            as_of=parse_date(item["as_of"]),
+            defaults={"at_least": item["at_least"], "basis": item["basis"], "sources": "\n".join(item["sources"])},
+        )
 
 
 def load_organisations(reference):
@@ -186,6 +238,7 @@ def load_measures(items):
                 "main_features": item["main_features"],
                 "results": item["results"],
                 "language": item["language"],
+                "source_url": item.get("source_url", ""),
                 "status": item["status"],
             },
         )
