@@ -94,7 +94,7 @@ class TestMeasurePage:
 
     def test_source_citation_and_last_update(self, client, full_measure):
         html = page(client, full_measure)
-        assert '<a href="https://example.org/report" rel="noopener">' in html
+        assert '<a href="https://example.org/report" rel="external noopener">example.org</a>' in html
         updated = full_measure.updated_at.strftime("%Y-%m-%d")
         assert (
             f"France. “Égalité between women and men in publishing”. Reported in the 2020 periodic report. "
@@ -133,3 +133,23 @@ class TestMeasurePage:
     def test_unknown_measures_are_404(self, client, catalogue):
         assert client.get("/measures/999999/").status_code == 404
         assert client.get("/measures/abc/").status_code == 404
+
+
+class TestTheRealMeasure:
+    def test_the_cdce_measure_names_its_source_in_each_language(self, client, reference_data):
+        measure = Measure.objects.get(is_synthetic=False, organisation__slug="cdce")
+        url = "https://es.unesco.org/creativity/policy-monitoring-platform/provided-support-other-coalitions"
+        assert measure.source_url == url
+        for prefix, name in [
+            ("", "Policy Monitoring Platform (UNESCO)"),
+            ("/fr", "Plateforme de suivi des politiques (UNESCO)"),
+            ("/es", "Plataforma de seguimiento de políticas (UNESCO)"),
+        ]:
+            html = page(client, measure, prefix)
+            assert f'<a href="{url}" rel="external noopener">{name}</a>' in html
+            assert "Not given" not in text(html).split("About this record")[-1]
+
+    def test_an_unknown_source_is_named_by_its_host(self, client, full_measure):
+        assert '<a href="https://example.org/report" rel="external noopener">example.org</a>' in page(
+            client, full_measure
+        )

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
+from measures import sources
+
 register = template.Library()
 
 
@@ -22,3 +24,9 @@ def language_links(context):
             }
         )
     return links
+
+
+@register.filter
+def source_name(url):
+    """`{{ url|source_name }}`: the name of a record's source (measures.sources)."""
+    return sources.source_name(url)
