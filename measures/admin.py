@@ -32,6 +32,7 @@ from measures.models import (
     OrganisationMembership,
     Partner,
     Party,
+    PartyCount,
     PeriodicReport,
     ReportingCycle,
 )
@@ -95,7 +96,7 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
 class PeriodicReportInline(admin.TabularInline):
     model = PeriodicReport
     extra = 0
-    fields = ("cycle", "status", "submission_date", "language", "source_url")
+    fields = ("cycle", "status", "submission_date", "submission_year", "language", "evidence", "source_url")
     readonly_fields = ("status",)
     show_change_link = True
 
@@ -195,16 +196,22 @@ class CulturalDomainAdmin(admin.ModelAdmin):
 
 @admin.register(ReportingCycle)
 class ReportingCycleAdmin(admin.ModelAdmin):
-    list_display = ("year", "deadline")
+    list_display = ("year", "deadline", "every_party_expected")
     search_fields = ("year",)
+
+
+@admin.register(PartyCount)
+class PartyCountAdmin(admin.ModelAdmin):
+    list_display = ("as_of", "at_least")
+    date_hierarchy = "as_of"
 
 
 @admin.register(PeriodicReport)
 class PeriodicReportAdmin(ScopedHistoryAdmin):
     """The secretariat keeps every report; a focal point sees their Party's and drafts the open cycle's."""
 
-    list_display = ("party", "cycle", "status", "submission_date", "language")
-    list_filter = ("cycle", "status", "language")
+    list_display = ("party", "cycle", "status", "submission_date", "submission_year", "evidence", "language")
+    list_filter = ("cycle", "status", "evidence", "language")
     list_select_related = ("party", "cycle")
     search_fields = ("party__name_en", "party__iso3")
     autocomplete_fields = ("party", "cycle")
@@ -216,7 +223,7 @@ class PeriodicReportAdmin(ScopedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = ["status"]
         if not is_reviewer(request.user):
-            fields.append("submission_date")
+            fields += ["submission_date", "submission_year", "evidence"]
             if obj is not None:
                 fields += ["party", "cycle"]
         return fields

@@ -25,10 +25,12 @@ from measures.models import (
     Measure,
     Organisation,
     Party,
+    PartyCount,
     PeriodicReport,
     RecordLanguage,
+    ReportEvidence,
     ReportingCycle,
-    ReportStatus,
+    ShownReportStatus,
 )
 
 LATEST_MEASURES = 5
@@ -95,6 +97,12 @@ class PartyListView(DirectoryListView):
     def get_queryset(self):
         return parties_with_measure_counts()
 
+    def get_context_data(self, **kwargs):
+        # How complete the list is: every Party recorded (whatever the filters) against the sources' count.
+        return super().get_context_data(
+            party_total=Party.objects.count(), party_count=PartyCount.objects.latest_known(), **kwargs
+        )
+
 
 class PartyDetailView(DetailView):
     """A Party at `/parties/<iso3>/` in lower case (`eu` for the EU); an upper-case code redirects there."""
@@ -110,7 +118,8 @@ class PartyDetailView(DetailView):
         return super().get(request, *args, **kwargs)
 
     def reporting_cycles(self, today, measures):
-        """One row per cycle the Party is expected to report in, overdue where it is; no row is created.
+        """One row per cycle the Party took part in, with what is recorded of its report (ReportingCycle.
+        status_without_report where nothing is), overdue where it is; no row is created.
 
         Each row also counts the Party's published measures whose report year is the cycle's year.
         """
@@ -125,13 +134,14 @@ class PartyDetailView(DetailView):
             if report is None:
                 if party.entry_into_force and party.entry_into_force > party_by(cycle):
                     continue
-                report = PeriodicReport(party=party, cycle=cycle)
+                report = PeriodicReport(party=party, cycle=cycle, status=cycle.status_without_report)
             else:
                 report.cycle = cycle
             rows.append(
                 {
                     "cycle": cycle,
                     "report": report,
+                    "status_label": ShownReportStatus(report.status).label,
                     "is_overdue": report.is_overdue(today),
                     "measure_count": by_report_year.get(cycle.year, 0),
                     "measures_url": measure_list_url(party=party_code(party), report_year=cycle.year),
@@ -167,11 +177,13 @@ class ReportListView(DirectoryListView):
     def get_context_data(self, **kwargs):
         counts = self.filterset.status_counts()
         cycle = self.filterset.selected_cycle
-        statuses, languages = dict(ReportStatus.choices), dict(RecordLanguage.choices)
+        statuses, languages = dict(ShownReportStatus.choices), dict(RecordLanguage.choices)
+        evidence = dict(ReportEvidence.choices)
         parties = list(self.object_list)
         for party in parties:
             party.report_status_label = statuses.get(party.report_status, party.report_status)
             party.report_language_label = languages.get(party.report_language, "")
+            party.report_evidence_label = evidence.get(party.report_evidence, "")
         kwargs["object_list"] = parties
         return super().get_context_data(
             cycle=cycle,
@@ -180,6 +192,7 @@ class ReportListView(DirectoryListView):
                 for value, label in REPORT_STATUS_CHOICES
             ],
             total=counts.get("total", 0),
+            not_recorded=counts.get(ShownReportStatus.NOT_RECORDED, 0),
             today=timezone.localdate(),
             deadline_passed=bool(cycle and cycle.deadline and cycle.deadline < timezone.localdate()),
             **kwargs,

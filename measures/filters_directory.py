@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,7 @@ from measures.models import (
     PartyKind,
     PeriodicReport,
     ReportingCycle,
-    ReportStatus,
+    ShownReportStatus,
 )
 
 TRANSLATED_NAME_LANGUAGES = ("fr", "es")
@@ -48,7 +48,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 #: `instrument=none`: the Parties whose source gives the date of deposit but not the type of instrument.
 INSTRUMENT_NOT_RECORDED = "none"
 
-#: `status=overdue`: not submitted although the cycle's deadline has passed.
+#: `status=overdue`: recorded as expected (or started as a draft) and not submitted by the cycle's deadline.
 OVERDUE = "overdue"
 
 
@@ -118,16 +118,18 @@ def party_by(cycle):
     return cycle.deadline or datetime.date(cycle.year, 12, 31)
 
 
-def expected_to_report(cycle):
-    """Q: Parties in force by the cycle's deadline (or the end of its year), and any Party with a report for it."""
+def party_in_cycle(cycle):
+    """Q: Parties in force by the cycle's deadline (or the end of its year), Parties whose date is not
+    documented, and any Party with a report recorded for the cycle."""
     return Q(report_id__isnull=False) | Q(entry_into_force__isnull=True) | Q(entry_into_force__lte=party_by(cycle))
 
 
 def parties_reporting_status(cycle, today=None):
-    """Every Party expected to report in `cycle`, annotated with its report's fields for that cycle.
+    """Every Party of `cycle`, annotated with what is recorded of its report for that cycle.
 
-    A Party without a PeriodicReport row for the cycle is `expected`, and overdue once the deadline has
-    passed, exactly as an unsaved `PeriodicReport` would be: one LEFT JOIN, no row created.
+    A Party without a PeriodicReport row for the cycle is *not recorded*, or *expected* where the cycle says
+    every Party is (ReportingCycle.status_without_report); nothing else is inferred from a missing row.
+    Only an expected report (or a draft) whose deadline has passed is overdue. One LEFT JOIN, no row created.
     """
     today = today or timezone.localdate()
     deadline_passed = cycle.deadline is not None and cycle.deadline < today
@@ -141,14 +143,16 @@ def parties_reporting_status(cycle, today=None):
         .annotate(
             sort_name=name_sort_key(),
             report_id=F("cycle_report__id"),
-            report_status=Coalesce(F("cycle_report__status"), Value(ReportStatus.EXPECTED.value)),
+            report_status=Coalesce(F("cycle_report__status"), Value(cycle.status_without_report.value)),
             report_submission_date=F("cycle_report__submission_date"),
+            report_submission_year=F("cycle_report__submission_year"),
+            report_evidence=F("cycle_report__evidence"),
             report_language=F("cycle_report__language"),
             report_source_url=F("cycle_report__source_url"),
             cycle_measure_count=published_measure_count(report_year=cycle.year),
         )
         .annotate(is_overdue=overdue)
-        .filter(expected_to_report(cycle))
+        .filter(party_in_cycle(cycle))
         .order_by("sort_name", "pk")
     )
 
@@ -299,14 +303,14 @@ class PartyFilter(DirectoryFilterSet):
         return queryset.filter(terms)
 
 
-REPORT_STATUS_CHOICES = [*ReportStatus.choices, (OVERDUE, _("Overdue"))]
+REPORT_STATUS_CHOICES = [*ShownReportStatus.choices, (OVERDUE, _("Overdue"))]
 
 
 def status_rank():
     """Report statuses in the order a report goes through them, rather than alphabetically."""
     return Case(
-        *[When(report_status=status, then=Value(rank)) for rank, status in enumerate(ReportStatus.values)],
-        default=Value(len(ReportStatus.values)),
+        *[When(report_status=status, then=Value(rank)) for rank, status in enumerate(ShownReportStatus.values)],
+        default=Value(len(ShownReportStatus.values)),
         output_field=IntegerField(),
     )
 
@@ -315,7 +319,16 @@ REPORT_SORTS = {
     "name": (_("Party"), lambda: ["sort_name"]),
     "group": (_("Electoral group"), lambda: [*blank_last_then("electoral_group"), by_name()]),
     "status": (_("Status"), lambda: [status_rank(), by_name()]),
-    "submitted": (_("Submission date"), lambda: ["report_submission_date", by_name()]),
+    "submitted": (
+        _("Submitted"),
+        lambda: (
+            [
+                Coalesce(ExtractYear("report_submission_date"), "report_submission_year", output_field=IntegerField()),
+                "report_submission_date",
+            ]
+            + [by_name()]
+        ),
+    ),
     "measures": (_("Published measures"), lambda: ["cycle_measure_count", by_name()]),
 }
 
@@ -390,7 +403,7 @@ class ReportStatusFilter(DirectoryFilterSet):
         self.qs  # noqa: B018 -- builds status_base
         if self.status_base is None:
             return {}
-        counts = {status: Count("pk", filter=Q(report_status=status)) for status in ReportStatus.values}
+        counts = {status: Count("pk", filter=Q(report_status=status)) for status in ShownReportStatus.values}
         return self.status_base.order_by().aggregate(
             total=Count("pk"), **counts, **{OVERDUE: Count("pk", filter=Q(is_overdue=True))}
         )

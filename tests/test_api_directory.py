@@ -51,7 +51,10 @@ def test_organisations_with_memberships(client, reference_data):
 def test_reporting_status_for_a_cycle(client, reference_data):
     rows = api(client, "reports/", cycle=2024, page_size=100, region="I")["results"]
     canada = next(row for row in rows if row["party"]["code"] == "CAN")
-    assert (canada["cycle"], canada["status"]) == (2024, "expected")
+    assert (canada["cycle"], canada["status"], canada["overdue"]) == (2024, "submitted", False)
+    assert (canada["submission_year"], canada["evidence"]) == (2024, "civil_society_contribution")
+    austria = next(row for row in rows if row["party"]["code"] == "AUT")
+    assert (austria["status"], austria["overdue"], austria["submission_year"]) == ("not_recorded", False, None)
     assert client.get("/api/v1/reports/", {"cycle": "1999"}).status_code == 400
 
 
