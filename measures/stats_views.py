@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from measures.filters import MAX_YEAR, MIN_YEAR, MeasureFilter, as_list
-from measures.filters_directory import INSTRUMENT_NOT_RECORDED
-from measures.models import ElectoralGroup, Instrument, Measure, Party
+from measures.context_processors import synthetic_measure_count
+from measures.filters import MAX_YEAR, MIN_YEAR, MeasureFilter, Synthetic, as_list
+from measures.filters_directory import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
+from measures.models import ElectoralGroup, Instrument, Measure, Party, PartyCount, ShownReportStatus
 
 CHART_WIDTH = 720
 NOT_RECORDED = _("Not recorded in the sources")
@@ -153,6 +155,8 @@ class StatsView(TemplateView):
         self.filterset = MeasureFilter(self.request.GET, request=self.request)
         self.filterset.is_valid()  # the form must be validated before queryset_without() reads it
         self.measures = self.filterset.queryset_without()
+        # While synthetic examples exist, the same query also counts the real records, shown beside the total.
+        self.filterset.count_real = bool(synthetic_measure_count())
         self.counts = self.filterset.counts()
         self.list_url = reverse("measures:measure-list")
         self.parties_url = reverse("measures:party-list")
@@ -163,14 +167,20 @@ class StatsView(TemplateView):
             self.by_period_year(),
             self.by_reported_by(),
         ]
+        party_charts = self.party_charts()
+        # Every measure is reported by exactly one kind of reporter, so this chart's sum is the total.
+        total = sum(row["cells"][0] for row in measure_charts[-1]["rows"])
+        real = self.filterset.real_count(self.counts) if self.filterset.count_real else None
         return super().get_context_data(
-            # Every measure is reported by exactly one kind of reporter, so this chart's sum is the total.
-            total=sum(row["cells"][0] for row in measure_charts[-1]["rows"]),
+            total=total,
+            total_split={"real": real, "synthetic": total - real} if real is not None else None,
             errors=self.filterset.errors,
             chips=self.filter_chips(),
             measures_url=f"{self.list_url}?{query_with(self.request.GET)}",
             measure_charts=measure_charts,
-            party_charts=[self.parties_by_instrument(), self.parties_by_deposit_year()],
+            party_charts=party_charts,
+            party_total=self.party_total,
+            party_count=PartyCount.objects.latest_known(),
             **kwargs,
         )
 
@@ -207,13 +217,30 @@ class StatsView(TemplateView):
             return Measure.ReportedBy(value).label
         if name in ("youth", "preferential", "innovative"):
             return _("yes")
+        if name == "synthetic":
+            return Synthetic(value).label
         return str(value)
 
     def measure_link(self, **params):
         return f"{self.list_url}?{query_with(self.request.GET, **params)}"
 
-    def chart(self, key, title, label_header, values, links, kind="bars", headers=None, extra_cells=None):
-        """A chart's geometry and its table: one row per value, the label linking to the matching records."""
+    def chart(
+        self,
+        key,
+        title,
+        label_header,
+        values,
+        links,
+        kind="bars",
+        headers=None,
+        extra_cells=None,
+        note="",
+        note_link=None,
+    ):
+        """A chart's geometry and its table: one row per value, the label linking to the matching records.
+
+        `note` says what the chart leaves out; `note_link`, {"text", "url"}, lists those records.
+        """
         rows = []
         for index, ((label, number), url) in enumerate(zip(values, links, strict=True)):
             cells = [number, *(extra_cells[index] if extra_cells else [])]
@@ -226,6 +253,8 @@ class StatsView(TemplateView):
             "svg": bar_chart(values) if kind == "bars" else column_chart(values),
             "headers": headers or [_("Published measures")],
             "rows": rows,
+            "note": note,
+            "note_link": note_link,
         }
 
     def by_goal(self):
@@ -285,25 +314,51 @@ class StatsView(TemplateView):
             [self.measure_link(reported_by=value) for value in Measure.ReportedBy.values],
         )
 
+    def party_charts(self):
+        charts = [self.parties_by_instrument(), self.parties_by_deposit_year()]
+        reporting = self.parties_by_report_status()
+        return [*charts, reporting] if reporting else charts
+
     def parties_by_instrument(self):
+        """The known instruments only: "not recorded" is no kind of instrument, so it is a note, not a bar."""
         counts = grouped_counts(Party.objects.all(), "instrument")
-        choices = [*Instrument.choices, ("", NOT_RECORDED)]
+        # Every Party has one instrument value, blank included: their sum is the number of Parties recorded.
+        self.party_total = sum(counts.values())
+        unknown = counts.get("", 0)
+        note, note_link = "", None
+        if unknown:
+            note = ngettext(
+                "The instrument of %(count)s Party is not recorded in the sources; it is not in this chart.",
+                "The instrument of %(count)s Parties is not recorded in the sources; they are not in this chart.",
+                unknown,
+            ) % {"count": unknown}
+            note_link = {
+                "text": _("List the Parties whose instrument is not recorded"),
+                "url": f"{self.parties_url}?{urlencode({'instrument': INSTRUMENT_NOT_RECORDED})}",
+            }
         return self.chart(
             "instrument",
             _("Parties by instrument"),
             _("Instrument"),
-            [(label, counts.get(value, 0)) for value, label in choices],
-            [
-                f"{self.parties_url}?{urlencode({'instrument': value or INSTRUMENT_NOT_RECORDED})}"
-                for value, _label in choices
-            ],
+            [(label, counts.get(value, 0)) for value, label in Instrument.choices],
+            [f"{self.parties_url}?{urlencode({'instrument': value})}" for value in Instrument.values],
             headers=[_("Parties")],
+            note=note,
+            note_link=note_link,
         )
 
     def parties_by_deposit_year(self):
         deposits = grouped_counts(
             Party.objects.filter(deposit_date__isnull=False).annotate(year=ExtractYear("deposit_date")), "year"
         )
+        undated = self.party_total - sum(deposits.values())
+        note = ""
+        if undated:
+            note = ngettext(
+                "%(count)s Party whose date of deposit is not documented is not in this chart.",
+                "%(count)s Parties whose date of deposit is not documented are not in this chart.",
+                undated,
+            ) % {"count": undated}
         years = range(min(deposits), max(deposits) + 1) if deposits else []
         cumulative, running = [], 0
         for year in years:
@@ -318,4 +373,34 @@ class StatsView(TemplateView):
             kind="columns",
             headers=[_("Parties at the end of the year"), _("Instruments deposited that year")],
             extra_cells=[[deposits.get(year, 0)] for year in years],
+            note=note,
+        )
+
+    def parties_by_report_status(self):
+        """Parties per reporting status in the current cycle, as /reports/ counts them; None without a cycle."""
+        statuses = ReportStatusFilter(data={})
+        cycle = statuses.selected_cycle
+        if cycle is None:
+            return None
+        counts = statuses.status_counts()
+        reports_url = reverse("measures:report-list")
+        overdue = counts.get(OVERDUE, 0)
+        return self.chart(
+            "report-status",
+            _("Reporting status, %(year)s cycle") % {"year": cycle.year},
+            _("Status"),
+            [(label, counts.get(value, 0)) for value, label in ShownReportStatus.choices],
+            [f"{reports_url}?{urlencode({'status': value})}" for value in ShownReportStatus.values],
+            headers=[_("Parties")],
+            note=ngettext(
+                "%(total)s Party is counted in this cycle. Overdue: %(overdue)s. “Not recorded” means that the "
+                "portal holds no information, not that no report was submitted.",
+                "%(total)s Parties are counted in this cycle. Overdue: %(overdue)s. “Not recorded” means that the "
+                "portal holds no information, not that no report was submitted.",
+                counts.get("total", 0),
+            )
+            % {"total": counts.get("total", 0), "overdue": overdue},
+            note_link={"text": _("List the overdue reports"), "url": f"{reports_url}?{urlencode({'status': OVERDUE})}"}
+            if overdue
+            else None,
         )

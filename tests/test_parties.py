@@ -298,20 +298,22 @@ class TestPartyDetail:
         assert "<h1>Canada</h1>" in html
         assert "28 November 2005" in html
         assert "Group I (Western Europe and North America)" in html
-        # The 2024 cycle's deadline (30 June 2024) has passed and no report is recorded: overdue.
+        # A civil society contribution shows Canada's 2024 report as submitted (measures/data/reports.csv).
         rows = {row["cycle"].year: row for row in response.context["reporting_cycles"]}
-        assert rows[2024]["report"].status == PeriodicReport.Status.EXPECTED
-        assert rows[2024]["is_overdue"] is True
+        assert rows[2024]["report"].status == PeriodicReport.Status.SUBMITTED
+        assert rows[2024]["report"].submission_year == 2024
+        assert rows[2024]["is_overdue"] is False
         assert rows[2012]["is_overdue"] is False  # no deadline recorded for 2012
         # The CDCE measure was reported in Canada's 2020 report.
         assert [rows[year]["measure_count"] for year in (2012, 2016, 2020, 2024, 2027)] == [0, 0, 1, 0, 0]
         assert 'href="/measures/?party=CAN&amp;report_year=2020"' in html
-        assert "Overdue" in html
+        assert 'class="dir-overdue"' not in html
         assert response.context["measure_count"] == 1
         assert "Provided support to other coalitions" in html
         assert 'href="/measures/?party=CAN"' in html
         assert "Coalition for the Diversity of Cultural Expressions (CDCE)" in html
-        assert PeriodicReport.objects.count() == 0
+        # Only the reports the sources show are recorded; the page creates none.
+        assert PeriodicReport.objects.filter(party__iso3="CAN").count() == 3
 
     def test_upper_case_code_redirects_to_the_lower_case_address(self, client, reference_data):
         response = client.get("/parties/CAN/")
@@ -346,14 +348,15 @@ class TestPartyDetail:
         rows = [
             (row["cycle"].year, row["report"].status, row["is_overdue"]) for row in response.context["reporting_cycles"]
         ]
+        # No report is recorded for next year's cycle, which does not say every Party is expected: not recorded.
         assert rows == [
-            (today.year + 1, "expected", False),
+            (today.year + 1, "not_recorded", False),
             (today.year - 2, "draft", True),
             (today.year - 6, "submitted", False),
         ]
         html = response.content.decode()
         assert html.count('class="dir-overdue"') == 1
-        assert "Draft" in html and "Submitted" in html and "Expected" in html
+        assert "Draft" in html and "Submitted" in html and "Not recorded" in html
 
     def test_cycles_before_the_party_joined_are_not_expected(self, client):
         today = timezone.localdate()
@@ -392,8 +395,9 @@ class TestPartyDetail:
 
     def test_query_count(self, client, reference_data, django_assert_max_num_queries):
         # Savepoint and release; the Party; its reports; measures per report year; cycles; the measure count;
-        # the latest measures; organisations; meetings held or organised there; bodies it sits on.
-        with django_assert_max_num_queries(11):
+        # the latest measures; organisations; meetings held or organised there; bodies it sits on; the count of
+        # synthetic measures for the demo-data banner (measures.context_processors).
+        with django_assert_max_num_queries(12):
             assert client.get("/parties/can/").status_code == 200
 
     def test_french_party_page(self, client, reference_data):

@@ -99,25 +99,38 @@ class TestFigures:
         assert "Measures without a period are not counted: 1." in str(charts["chart-period"]["note"])
 
     def test_parties_by_instrument_and_cumulative_by_deposit_year(self, client, fixture):
-        _response, charts = stats(client)
+        make_party(name_en="Deltaland", iso3="DDD", instrument=Party.Instrument.ACCEPTANCE)  # no date of deposit
+        response, charts = stats(client)
+        # Only the known instruments are bars; the Parties whose instrument is not recorded are a note.
         assert figures(charts["chart-instrument"]) == {
             "Ratification": 1,
-            "Acceptance": 0,
+            "Acceptance": 1,
             "Approval": 0,
             "Accession": 1,
             "Ratification, acceptance or approval (unspecified)": 0,
-            "Not recorded in the sources": 1,
         }
+        assert charts["chart-instrument"]["note"] == (
+            "The instrument of 1 Party is not recorded in the sources; it is not in this chart."
+        )
+        assert charts["chart-instrument"]["note_link"]["url"] == "/parties/?instrument=none"
+        # The Party without a date of deposit is not in the deposit chart, and the note says so.
         rows = [(row["label"], *row["cells"]) for row in charts["chart-deposits"]["rows"]]
         assert rows == [(2006, 2, 2), (2007, 2, 0), (2008, 3, 1)]
+        assert charts["chart-deposits"]["note"] == (
+            "1 Party whose date of deposit is not documented is not in this chart."
+        )
+        assert response.context["party_total"] == 4
+        assert "4 Parties recorded here." in response.content.decode()
 
     def test_measure_filters_apply(self, client, fixture):
         response, charts = stats(client, region="I")
         assert response.context["total"] == 2
         assert figures(charts["chart-goal"]) == {"1. Goal 1": 1, "2. Goal 2": 0, "3. Goal 3": 0, "4. Goal 4": 1}
         assert figures(charts["chart-period"]) == {"2018": 1, "2019": 1, "2020": 1}
-        # The Parties charts do not follow the measure filters.
-        assert sum(figures(charts["chart-instrument"]).values()) == 3
+        # The Parties charts do not follow the measure filters: two known instruments, one not recorded.
+        assert sum(figures(charts["chart-instrument"]).values()) == 2
+        assert "The instrument of 1 Party is not recorded" in charts["chart-instrument"]["note"]
+        assert response.context["party_total"] == 3
 
     def test_filters_combine(self, client, fixture):
         response, charts = stats(client, goal="1", reported_by="civil_society")
@@ -146,8 +159,9 @@ class TestFigures:
     def test_query_count_is_bounded(self, client, fixture, django_assert_max_num_queries):
         for year in range(1990, 2020):
             make_measure(period_start=year, period_end=year + 3, status=PUBLISHED)
-        # Ten queries at most (reading the filters' choices, then one per chart), plus the request's savepoints.
-        with django_assert_max_num_queries(12):
+        # Ten queries at most (reading the filters' choices, then one per chart), the reporting cycles and the
+        # sources' count of Parties, plus the request's savepoints.
+        with django_assert_max_num_queries(14):
             response, charts = stats(client, region=["I", "Va"], goal="1", party="aaa")
         assert response.context["total"] == 1
         assert len(charts["chart-period"]["rows"]) == 3
