@@ -99,12 +99,14 @@ def test_compiled_catalogue_matches_the_po_file(language):
         compiled = gettext.GNUTranslations(handle)._catalog
     expected = {}
     for entry in read_po(catalogue_path(language, "po"))[1:]:
+        # gettext keys a message with a context as "context\x04message".
+        msgid = f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else entry["msgid"]
         if "msgid_plural" in entry:
             for key, value in entry.items():
                 if key.startswith("msgstr["):
-                    expected[(entry["msgid"], int(key[7:-1]))] = value
+                    expected[(msgid, int(key[7:-1]))] = value
         else:
-            expected[entry["msgid"]] = entry["msgstr"]
+            expected[msgid] = entry["msgstr"]
     compiled.pop("", None)
     assert compiled == expected
 
