@@ -16,10 +16,15 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
+# DEMO=1 (the default): also a synthetic sample of 2,000 measures, marked as such on every page, made once and
+# kept across restarts. DEMO=0: the real records only (a sample left from before is removed).
+DEMO ?= 1
+DEMO_DATA_OPTIONS = $(if $(filter 1,$(DEMO)),--measures 2000 --seed 1 --unless-present,--clear)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py generate_demo_data $(DEMO_DATA_OPTIONS)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-style: gunicorn serving the app, WhiteNoise the collected static files.

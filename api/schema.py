@@ -26,7 +26,8 @@ def _scalar_type(filter_):
 
 
 def filter_parameters(filterset_class, descriptions=None):
-    """One documented query parameter per filter of `filterset_class`; `descriptions` adds detail by name."""
+    """One documented query parameter per filter of `filterset_class`; `descriptions` adds detail by name, and
+    otherwise the filter's own `help_text`, if it has one."""
     descriptions = descriptions or {}
     parameters = []
     for name, filter_ in filterset_class.base_filters.items():
@@ -35,8 +36,9 @@ def filter_parameters(filterset_class, descriptions=None):
         if repeatable and isinstance(scalar_type, dict):
             scalar_type = OpenApiTypes.INT
         text = str(filter_.label or name)
-        if name in descriptions:
-            text = f"{text}: {descriptions[name]}"
+        detail = descriptions.get(name) or filter_.extra.get("help_text")
+        if detail:
+            text = f"{text}: {detail}"
         if repeatable:
             text = text.rstrip(".") + "." + REPEATABLE
         parameters.append(

@@ -57,10 +57,18 @@ class PartyRefSerializer(PortalModelSerializer):
         return party.slug.upper()
 
 
+SYNTHETIC_HELP = (
+    "true for a synthetic example, invented for demonstration by generate_demo_data and reported by no one; "
+    "the measures filter synthetic=exclude leaves them out."
+)
+
+
 class OrganisationRefSerializer(PortalModelSerializer):
+    is_synthetic = serializers.BooleanField(read_only=True, help_text=SYNTHETIC_HELP)
+
     class Meta:
         model = Organisation
-        fields = ["slug", "name", "acronym"]
+        fields = ["slug", "name", "acronym", "is_synthetic"]
 
 
 class PartnerSerializer(PortalModelSerializer):
@@ -106,6 +114,7 @@ class MeasureSerializer(LinksMixin, PortalModelSerializer):
         read_only=True,
         help_text="Recommendations, decisions or reports this measure responds to (see /api/v1/outcomes/).",
     )
+    is_synthetic = serializers.BooleanField(read_only=True, help_text=SYNTHETIC_HELP)
 
     class Meta:
         model = Measure
@@ -138,6 +147,7 @@ class MeasureSerializer(LinksMixin, PortalModelSerializer):
             "source_url",
             "published_at",
             "updated_at",
+            "is_synthetic",
         ]
 
 
@@ -179,6 +189,7 @@ class OrganisationSerializer(LinksMixin, PortalModelSerializer):
     country = PartyRefSerializer(allow_null=True)
     member_of = serializers.SerializerMethodField(help_text="Organisations this one belongs to, with its role.")
     published_measures = serializers.IntegerField(source="measure_count", read_only=True)
+    is_synthetic = serializers.BooleanField(read_only=True, help_text=SYNTHETIC_HELP)
 
     class Meta:
         model = Organisation
@@ -195,6 +206,7 @@ class OrganisationSerializer(LinksMixin, PortalModelSerializer):
             "description",
             "member_of",
             "published_measures",
+            "is_synthetic",
         ]
 
     def get_member_of(self, organisation) -> list[dict]:
@@ -211,10 +223,21 @@ class ReportStatusSerializer(serializers.Serializer):
     electoral_group = serializers.CharField()
     cycle = serializers.SerializerMethodField()
     status = serializers.CharField(
-        source="report_status", help_text="expected, draft, submitted, transmitted or published."
+        source="report_status",
+        help_text="not_recorded (no information held), expected, draft, submitted, transmitted or published.",
     )
-    overdue = serializers.BooleanField(source="is_overdue", help_text="Not submitted although the deadline passed.")
+    overdue = serializers.BooleanField(
+        source="is_overdue", help_text="Recorded as expected (or a draft) and not submitted by the cycle's deadline."
+    )
     submission_date = serializers.DateField(source="report_submission_date", allow_null=True)
+    submission_year = serializers.IntegerField(
+        source="report_submission_year", allow_null=True, help_text="The year the source gives, without an exact date."
+    )
+    evidence = serializers.CharField(
+        source="report_evidence",
+        allow_null=True,
+        help_text="What shows the submission: report_page, measure_page_report_year or civil_society_contribution.",
+    )
     language = serializers.CharField(source="report_language", allow_null=True)
     source_url = serializers.CharField(source="report_source_url", allow_null=True)
     published_measures = serializers.IntegerField(source="cycle_measure_count", help_text="Of this report year.")

@@ -57,6 +57,8 @@ HEADER = [
     "source_url",
     "published_at",
     "updated_at",
+    # Last, so that the columns before it keep their places: "yes" for the examples generate_demo_data invents.
+    "is_synthetic",
 ]
 #: The measure's own columns the rows read, as plain dicts: no model instances, for speed.
 MEASURE_FIELDS = (
@@ -81,6 +83,7 @@ MEASURE_FIELDS = (
     "source_url",
     "published_at",
     "updated_at",
+    "is_synthetic",
 )
 
 
@@ -144,6 +147,7 @@ def row(measure, related, url_prefix):
         source_url,
         published_at,
         updated_at,
+        is_synthetic,
     ) = measure
     return [
         str(pk),
@@ -172,6 +176,7 @@ def row(measure, related, url_prefix):
         text_cell(source_url),
         published_at.isoformat() if published_at else "",
         updated_at.isoformat() if updated_at else "",
+        yes_no(is_synthetic),
     ]
 
 

@@ -52,6 +52,13 @@ class SortOrder(TextChoices):
     PARTY = "party", _("Party")
 
 
+class Synthetic(TextChoices):
+    """The `synthetic` filter: the examples generate_demo_data invents for demonstration, left out or alone."""
+
+    EXCLUDE = "exclude", _("Hide synthetic examples")
+    ONLY = "only", _("Only synthetic examples")
+
+
 class CaseInsensitiveMultipleChoiceField(forms.MultipleChoiceField):
     """Several values from one repeated parameter, matched to the choices whatever their case."""
 
@@ -208,6 +215,15 @@ class MeasureFilter(django_filters.FilterSet):
         choices=[(TRUE, _("Innovative practice"))],
         error_messages=choice_error(_("Use innovative=true or leave it out.")),
     )
+    synthetic = ChoiceValueFilter(
+        label=_("Synthetic examples"),
+        method="filter_synthetic",
+        choices=Synthetic.choices,
+        error_messages=choice_error(_("Use synthetic=exclude or synthetic=only, or leave it out.")),
+        # Read by the API's schema (api.schema.filter_parameters).
+        help_text="exclude: leave out the synthetic examples that generate_demo_data invents for demonstration "
+        "(is_synthetic); only: nothing but them",
+    )
     sort = ChoiceValueFilter(
         label=_("Sort"),
         method="filter_nothing",
@@ -228,6 +244,10 @@ class MeasureFilter(django_filters.FilterSet):
         "preferential",
         "innovative",
     )
+
+    #: Whether facet_counts() and counts() also count, in the same query, the real records among the results (not
+    #: synthetic examples; real_count() reads it): pages set it while synthetic examples exist.
+    count_real = False
 
     class Meta:
         model = Measure
@@ -310,6 +330,13 @@ class MeasureFilter(django_filters.FilterSet):
     def filter_flag(self, queryset, name, value):
         return queryset.filter(**{name: True}) if value == TRUE else queryset
 
+    def filter_synthetic(self, queryset, name, value):
+        if value == Synthetic.EXCLUDE:
+            return queryset.filter(is_synthetic=False)
+        if value == Synthetic.ONLY:
+            return queryset.filter(is_synthetic=True)
+        return queryset
+
     def filter_nothing(self, queryset, name, value):
         return queryset
 
@@ -373,15 +400,28 @@ class MeasureFilter(django_filters.FilterSet):
         return self.count(
             [name for name in self.FACETS if name not in active],
             [
-                (name, self.queryset_without(name), (FACET_COLUMNS[name],) if name in FACET_COLUMNS else ())
-                for name in active
+                *(
+                    (name, self.queryset_without(name), (FACET_COLUMNS[name],) if name in FACET_COLUMNS else ())
+                    for name in active
+                ),
+                *self.real_branches(),
             ],
         )
 
     def counts(self):
         """{facet: {option key (str): count}} over the results themselves, every active filter applied (for
         charts, where facet_counts() would count each option under the other filters only); one query."""
-        return self.count(self.FACETS)
+        return self.count(self.FACETS, self.real_branches())
+
+    def real_branches(self):
+        """With count_real, the branch of count() that counts the real records among the results (under WITHOUT)."""
+        if not self.count_real:
+            return []
+        return [(REAL, self.queryset_without().filter(is_synthetic=False), ())]
+
+    def real_count(self, counts):
+        """How many of the results are real records, not synthetic examples, from counts made with count_real."""
+        return counts[WITHOUT].get(REAL, 0)
 
     def count(self, shared_names, branches=()):
         """Counts of the options of `shared_names` over the results, plus those of `branches`, (label,
@@ -455,7 +495,8 @@ class MeasureFilter(django_filters.FilterSet):
         changes: paging through results or switching language does not count them again."""
         self.errors  # noqa: B018
         filters = sorted((name, repr(value)) for name, value in self.active.items())
-        return page_cache.remember("measure-facets", (str(self.queryset.query), filters), self.facet_counts)
+        parts = (str(self.queryset.query), filters, self.count_real)
+        return page_cache.remember("measure-facets", parts, self.facet_counts)
 
     def total(self, counts):
         """The number of results, read from facet counts: every measure has exactly one `reported_by`, and
@@ -579,6 +620,8 @@ class TypedNull(Value):
 
 #: The branch of facet_counts() that counts the measures under every active filter.
 SHARED = "_shared"
+#: The key under WITHOUT of the number of real records (not synthetic) among the results, with count_real.
+REAL = "_real"
 
 
 def filter_measures(data, queryset=None, *, ordered=True):

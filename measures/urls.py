@@ -21,4 +21,5 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("stats/", cache_public_page(stats_views.StatsView.as_view()), name="stats"),
+    path("demo-data/", cache_public_page(views.DemoDataView.as_view()), name="demo-data"),
 ]

@@ -8,12 +8,13 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from measures import export
-from measures.filters import WITHOUT, MeasureFilter, SortOrder, as_list
+from measures.context_processors import synthetic_measure_count
+from measures.filters import WITHOUT, MeasureFilter, SortOrder, Synthetic, as_list
 from measures.models import Measure, Party
 from measures.validators import strip_control_characters
 
@@ -63,7 +64,9 @@ def active_filter_chips(filterset, facets, query_dict):
     for name, value in filterset.active.items():
         label = str(filterset.filters[name].label)
         for item in as_list(value):
-            if name == "q":
+            if name == "synthetic":
+                label, shown = str(Synthetic(item).label), ""  # "Hide synthetic examples" says it all
+            elif name == "q":
                 shown = f"“{item}”"
             elif name in FLAGS:
                 shown = ""  # the filter's label says it all
@@ -101,7 +104,14 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
         return self.filterset.qs.with_list_relations()
 
     @cached_property
+    def synthetic_count(self):
+        """Published synthetic examples in the whole portal (a cache read): while there are any, the facets
+        also count the real records among the results, shown beside the total."""
+        return synthetic_measure_count()
+
+    @cached_property
     def facet_counts(self):
+        self.filterset.count_real = bool(self.synthetic_count)
         return self.filterset.cached_facet_counts()
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -133,6 +143,16 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
             for value, label in SortOrder.choices
             if value != SortOrder.RELEVANCE or filterset.active.get("q")
         ]
+        total = context["paginator"].count
+        if self.synthetic_count:
+            real = filterset.real_count(counts)
+            context["result_split"] = {"real": real, "synthetic": total - real}
+        chosen = filterset.active.get("synthetic", "")
+        if self.synthetic_count or chosen or "synthetic" in filterset.errors:
+            context["synthetic_options"] = [
+                {"value": value, "label": label, "selected": value == chosen}
+                for value, label in (("", SHOW_SYNTHETIC), *Synthetic.choices)
+            ]
         context.update(
             filter=filterset,
             facets=facets,
@@ -145,6 +165,16 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
             current_sort=sort,
         )
         return context
+
+
+#: The `synthetic` filter's choice that leaves it out.
+SHOW_SYNTHETIC = gettext_lazy("Show them with the real records")
+
+
+class DemoDataView(TemplateView):
+    """What the synthetic examples are, where they come from and how to remove them."""
+
+    template_name = "measures/demo_data.html"
 
 
 class MeasureDetailView(DetailView):

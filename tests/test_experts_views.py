@@ -200,17 +200,18 @@ def test_a_page_out_of_range_is_a_404(client, calendar):
     assert client.get(LIST_URL, {"page": "last"}).status_code == 200
 
 
-def test_the_list_page_runs_at_most_ten_queries(client, django_assert_max_num_queries):
+def test_the_list_page_runs_at_most_eleven_queries(client, django_assert_max_num_queries):
+    # Ten for the page, one for the synthetic-examples banner (base.html) while the cache is cold.
     body = make_body()
     organisation, party = make_organisation(), make_party()
     for number in range(30):
         meeting = make_meeting(body, start_date=days(number - 15), country=party, city="City")
         MeetingOrganiser.objects.create(meeting=meeting, organisation=organisation)
         MeetingOrganiser.objects.create(meeting=meeting, party=party)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(LIST_URL, {"q": "Meeting", "body": body.slug, "country": party.iso3, "when": "past"})
     assert response.status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10):  # the banner's count is cached by now
         response = client.get(LIST_URL)
     assert len(response.context["meetings"]) == 20
     assert response.text.count(organisation.name) >= 20
@@ -334,7 +335,7 @@ def test_unknown_records_are_404(client, reference_data, url):
 
 
 def test_bodies_list_governing_bodies_first(client, reference_data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # one of them counts the synthetic examples for the banner (cold cache)
         response = client.get("/bodies/")
     names = [body.name for body in response.context["bodies"]]
     assert names == [

@@ -1,7 +1,10 @@
-"""Generate synthetic measures for load tests and benchmarks; `--clear` removes exactly them.
+"""Generate synthetic measures for demonstration and load tests (and benchmarks); `--clear` removes exactly them.
 
-Synthetic records (measures and the organisations made for them) carry `is_synthetic=True`, so real
-reference data is never touched. The same seed always gives the same records.
+`make run` loads 2,000 of them by default, so that a newcomer can try the facets, charts, pages and exports
+on more than the few real records. Synthetic records (measures and the organisations made for them) carry
+`is_synthetic=True`, so real reference data is never touched, and their titles and names start with
+"Synthetic example:" (TITLE_PREFIX), so that no one can take them for reported data; every public page says
+they are there while they are. The same seed always gives the same records.
 """
 
 import datetime
@@ -32,6 +35,8 @@ from measures.models import (
 from measures.search import WeightedVector, index_built_afterwards
 
 BATCH_SIZE = 2000
+#: The start of every synthetic measure's title and organisation's name: they must never pass for real records.
+TITLE_PREFIX = "Synthetic example: "
 REPORT_YEARS = (2012, 2016, 2020, 2024)
 
 VOCABULARY_TEXT = """
@@ -140,20 +145,33 @@ def rows_pointing_at_measures():
 
 
 class Command(BaseCommand):
-    help = "Create synthetic measures (deterministic for a seed), or remove them with --clear."
+    help = (
+        "Create synthetic measures for demonstration and load tests (deterministic for a seed; titles start "
+        f"with {TITLE_PREFIX.strip()!r}), or remove them with --clear."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--measures", type=int, default=1000, help="How many measures to create.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed gives the same data.")
         parser.add_argument("--clear", action="store_true", help="Remove every synthetic record and stop.")
+        parser.add_argument(
+            "--unless-present",
+            action="store_true",
+            help="Do nothing if synthetic measures exist already (make run: a restart keeps the same sample).",
+        )
 
-    def handle(self, *args, measures, seed, clear, **options):
+    def handle(self, *args, measures, seed, clear, unless_present=False, **options):
         started = time.perf_counter()
-        page_cache.invalidate()  # bulk writes send no signals
         if clear:
+            page_cache.invalidate()  # bulk writes send no signals
             removed = self.clear()
             self.stdout.write(f"Removed {removed} synthetic measures and their organisations.")
             return
+        present = Measure.objects.filter(is_synthetic=True).count() if unless_present else 0
+        if present:
+            self.stdout.write(f"{present} synthetic measures are there already: none created (--clear removes them).")
+            return
+        page_cache.invalidate()  # bulk writes send no signals
         if measures < 1:
             raise CommandError("--measures must be at least 1.")
         if not Party.objects.exists() or not AreaOfMonitoring.objects.exists():
@@ -237,7 +255,7 @@ class Command(BaseCommand):
                 chosen_domains = rng.sample(domains, rng.randint(1, 2))
                 ticked = rng.sample(goals, 1) if rng.random() < 0.2 else []
                 measure = Measure(
-                    title=text.sentence(5, 12),
+                    title=TITLE_PREFIX + text.sentence(5, 12),
                     party=organisation.country if by_civil_society else rng.choice(parties),
                     report_year=report_year,
                     reported_by=ReportedBy.CIVIL_SOCIETY if by_civil_society else ReportedBy.PARTY,
@@ -282,7 +300,8 @@ class Command(BaseCommand):
     def make_organisations(self, count, rng, parties):
         organisations = [
             Organisation(
-                name=f"{rng.choice(ORGANISATION_WORDS)} for {' '.join(rng.choices(VOCABULARY, k=2))} {number}",
+                name=f"{TITLE_PREFIX}{rng.choice(ORGANISATION_WORDS)} for {' '.join(rng.choices(VOCABULARY, k=2))} "
+                f"{number}",
                 slug=f"synthetic-organisation-{number}",
                 kind=rng.choice(OrganisationKind.values),
                 country=rng.choice(parties),
