@@ -4,7 +4,7 @@ import datetime
 
 import icalendar
 
-from measures.validators import strip_control_characters
+from core.validators import strip_control_characters
 
 PRODUCT_ID = "-//Convention Monitoring Portal//Meetings//EN"
 UID_DOMAIN = "convention-portal"

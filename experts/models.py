@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import RecordLanguage
+from core.fields import WebURLField
+from core.validators import RefusesControlCharacters
 from experts.dates import format_partial_date
-from measures.fields import WebURLField
-from measures.models import RecordLanguage
-from measures.validators import RefusesControlCharacters
 
 MIN_YEAR, MAX_YEAR = 1945, 2100
 MONTH_RANGE = Q(month__isnull=True) | Q(month__gte=1, month__lte=12)

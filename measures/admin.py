@@ -22,6 +22,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import is_reviewer, represented
+from core.validators import validate_no_control_characters
 from measures import workflow
 from measures.models import (
     AreaOfMonitoring,
@@ -37,7 +38,6 @@ from measures.models import (
     ReportingCycle,
 )
 from measures.resources import MeasureExportResource, MeasureImportResource
-from measures.validators import validate_no_control_characters
 
 
 def site_url(request):

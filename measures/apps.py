@@ -1,14 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from convention_portal import page_cache
-
 
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("Parties, organisations and measures")
 
     def ready(self):
-        from measures import search, signals  # noqa: F401
+        # Each concern connects its own receivers: the stored classification, the search vectors, the page cache.
+        from measures import classification, public_pages, search  # noqa: F401
 
-        page_cache.invalidate_on_changes(self, unseen=signals.unseen_by_the_public)
+        public_pages.empty_page_cache_on_changes(self)

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEW_PERMISSION, is_reviewer, represented
+from core.validators import FORBIDDEN_CONTROL_CHARACTERS
 from measures.models import Measure, MeasureStatus, MeasureTransition, PeriodicReport, ReportedBy, ReportingCycle
-from measures.validators import FORBIDDEN_CONTROL_CHARACTERS
 
 logger = logging.getLogger(__name__)
 

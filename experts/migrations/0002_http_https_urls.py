@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import measures.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="meetingdocument",
             name="url",
-            field=measures.fields.WebURLField(max_length=500, verbose_name="address (URL)"),
+            field=core.fields.WebURLField(max_length=500, verbose_name="address (URL)"),
         ),
     ]

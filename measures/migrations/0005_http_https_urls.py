@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import measures.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -14,31 +14,31 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalmeasure",
             name="source_url",
-            field=measures.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
+            field=core.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
         ),
         migrations.AlterField(
             model_name="historicalperiodicreport",
             name="source_url",
-            field=measures.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
+            field=core.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
         ),
         migrations.AlterField(
             model_name="measure",
             name="source_url",
-            field=measures.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
+            field=core.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
         ),
         migrations.AlterField(
             model_name="organisation",
             name="website",
-            field=measures.fields.WebURLField(blank=True, max_length=300, verbose_name="website"),
+            field=core.fields.WebURLField(blank=True, max_length=300, verbose_name="website"),
         ),
         migrations.AlterField(
             model_name="party",
             name="source_url",
-            field=measures.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
+            field=core.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
         ),
         migrations.AlterField(
             model_name="periodicreport",
             name="source_url",
-            field=measures.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
+            field=core.fields.WebURLField(blank=True, max_length=500, verbose_name="source"),
         ),
     ]

@@ -1,7 +1,7 @@
 import django.db.models
 from django.db import migrations, models
 
-import measures.fields
+import core.fields
 
 FACET_COLUMNS = [
     "party",
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         *(migrations.AddField(model_name=model, name="bit", field=bit_field(null=True)) for model in OPTIONS_WITH_BITS),
         *(
             migrations.AddField(
-                model_name="measure", name=name, field=measures.fields.BitSetField(default=0, editable=False)
+                model_name="measure", name=name, field=core.fields.BitSetField(default=0, editable=False)
             )
             for name in BITS
         ),

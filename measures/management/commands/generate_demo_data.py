@@ -16,8 +16,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from convention_portal import page_cache
-from measures.fields import BitSetField
+from measures import classification
 from measures.models import (
+    CLASSIFICATION_BITS,
     AreaOfMonitoring,
     CulturalDomain,
     EntityType,
@@ -254,6 +255,8 @@ class Command(BaseCommand):
                 chosen_areas = rng.sample(areas, rng.randint(1, 3))
                 chosen_domains = rng.sample(domains, rng.randint(1, 2))
                 ticked = rng.sample(goals, 1) if rng.random() < 0.2 else []
+                # Bulk inserts send no m2m_changed signal: the stored classification is written with the row.
+                goal_ids, bits = classification.stored_classification(chosen_areas, chosen_domains, ticked)
                 measure = Measure(
                     title=TITLE_PREFIX + text.sentence(5, 12),
                     party=organisation.country if by_civil_society else rng.choice(parties),
@@ -267,12 +270,7 @@ class Command(BaseCommand):
                     financial_resources=f"{amount:,} USD",
                     financial_resources_usd=amount,
                     evaluated=rng.choice(Evaluated.values),
-                    # Bulk inserts send no m2m_changed signal: the stored classification is written here.
-                    goal_bits=BitSetField.bits(
-                        {area.goal.bit for area in chosen_areas} | {goal.bit for goal in ticked}
-                    ),
-                    area_bits=BitSetField.bits(area.bit for area in chosen_areas),
-                    domain_bits=BitSetField.bits(domain.bit for domain in chosen_domains),
+                    **dict(zip(CLASSIFICATION_BITS, bits, strict=True)),
                     is_youth=rng.random() < 0.15,
                     is_preferential_treatment=rng.random() < 0.1,
                     is_innovative=rng.random() < 0.1,
@@ -285,13 +283,13 @@ class Command(BaseCommand):
                 )
                 partner_specs = [(text.sentence(2, 5), rng.choice(ENTITY_TYPES)) for _ in range(rng.randint(0, 3))]
                 if with_vectors:
-                    # Written with the row: a later UPDATE would rewrite all 50,000 rows and their index entries.
+                    # Written with the row: a later UPDATE would rewrite every row and its index entries.
                     related = [measure.results, *(name for name, _type in partner_specs)]
                     if by_civil_society:
                         related.append(organisation.name)
                     measure.search_vector = WeightedVector(measure.title, measure.main_features, "\n".join(related))
                 batch.append(measure)
-                links.append((chosen_areas, chosen_domains, ticked, partner_specs))
+                links.append((chosen_areas, chosen_domains, ticked, goal_ids, partner_specs))
             Measure.objects.bulk_create(batch)
             self.link(batch, links)
             created += size
@@ -313,11 +311,10 @@ class Command(BaseCommand):
 
     def link(self, measures, links):
         area_rows, domain_rows, ticked_rows, goal_rows, partners = [], [], [], [], []
-        for measure, (areas, domains, ticked, partner_specs) in zip(measures, links, strict=True):
+        for measure, (areas, domains, ticked, goal_ids, partner_specs) in zip(measures, links, strict=True):
             area_rows += [(measure.pk, area.pk) for area in areas]
             domain_rows += [(measure.pk, domain.pk) for domain in domains]
             ticked_rows += [(measure.pk, goal.pk) for goal in ticked]
-            goal_ids = sorted({area.goal_id for area in areas} | {goal.pk for goal in ticked})
             goal_rows += [(measure.pk, goal_id) for goal_id in goal_ids]
             partners += [
                 (measure.pk, name, entity_type, position) for position, (name, entity_type) in enumerate(partner_specs)

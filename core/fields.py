@@ -3,7 +3,7 @@
 from django import forms
 from django.db import models
 
-from measures.validators import validate_web_url
+from core.validators import validate_web_url
 
 
 class WebURLFormField(forms.URLField):

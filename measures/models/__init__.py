@@ -1,0 +1,80 @@
+"""The measures app's models, one module per subject; everything is importable from `measures.models`."""
+
+from core.choices import RecordLanguage
+from core.mixins import RemembersValuesAsRead, TranslatedNameMixin
+from measures.models.framework import AreaOfMonitoring, BitNumbered, CulturalDomain, Goal
+from measures.models.measure import (
+    CLASSIFICATION_BITS,
+    FACET_GROUP_INDEXES,
+    EntityType,
+    Evaluated,
+    Measure,
+    MeasureQuerySet,
+    MeasureStatus,
+    MeasureTransition,
+    Partner,
+    PartnerQuerySet,
+    ReportedBy,
+)
+from measures.models.organisations import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
+from measures.models.parties import (
+    CONVENTION_ENTRY_INTO_FORCE,
+    ElectoralGroup,
+    Instrument,
+    Party,
+    PartyCount,
+    PartyCountQuerySet,
+    PartyKind,
+    add_months,
+    entry_into_force_for,
+)
+from measures.models.reporting import (
+    PeriodicReport,
+    PeriodicReportQuerySet,
+    ReportEvidence,
+    ReportingCycle,
+    ReportingCycleQuerySet,
+    ReportStatus,
+    ShownReportStatus,
+)
+
+__all__ = [
+    "RecordLanguage",
+    "RemembersValuesAsRead",
+    "TranslatedNameMixin",
+    "CONVENTION_ENTRY_INTO_FORCE",
+    "add_months",
+    "entry_into_force_for",
+    "ElectoralGroup",
+    "PartyKind",
+    "Instrument",
+    "Party",
+    "PartyCountQuerySet",
+    "PartyCount",
+    "OrganisationKind",
+    "Organisation",
+    "MembershipRole",
+    "OrganisationMembership",
+    "Goal",
+    "BitNumbered",
+    "AreaOfMonitoring",
+    "CulturalDomain",
+    "ReportingCycleQuerySet",
+    "ReportingCycle",
+    "PeriodicReportQuerySet",
+    "ReportStatus",
+    "ShownReportStatus",
+    "ReportEvidence",
+    "PeriodicReport",
+    "CLASSIFICATION_BITS",
+    "FACET_GROUP_INDEXES",
+    "MeasureQuerySet",
+    "ReportedBy",
+    "Evaluated",
+    "MeasureStatus",
+    "Measure",
+    "EntityType",
+    "PartnerQuerySet",
+    "Partner",
+    "MeasureTransition",
+]

@@ -1,0 +1,121 @@
+"""Organisations (coalitions, governments, civil society) and their memberships in one another."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import WebURLField
+from core.validators import RefusesControlCharacters
+from measures.models.parties import Party
+
+
+class OrganisationKind(models.TextChoices):
+    CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
+    COALITION = "coalition", _("Coalition")
+    FEDERATION = "federation", _("Federation")
+    GOVERNMENT = "government", _("Government")
+    SUBNATIONAL_GOVERNMENT = "subnational_government", _("Subnational government")
+    PUBLIC_BODY = "public_body", _("Public body")
+    NATIONAL_COMMISSION = "national_commission", _("National Commission for UNESCO")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
+    ACADEMIC = "academic", _("Academic")
+    PRIVATE = "private", _("Private")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_measure_counts(self):
+        """With their country and `measure_count`, the number of their published measures; by name."""
+        from measures.models.measure import Measure
+
+        return (
+            self.select_related("country")
+            .annotate(measure_count=Measure.objects.published().count_per("organisation"))
+            .order_by("name", "pk")
+        )
+
+
+class Organisation(RefusesControlCharacters, models.Model):
+    Kind = OrganisationKind
+
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(_("URL key"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    country = models.ForeignKey(
+        Party,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    website = WebURLField(_("website"), max_length=300, blank=True)
+    founding_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, editable=False, help_text=_("Made by generate_demo_data for load tests.")
+    )
+    member_of = models.ManyToManyField(
+        "self",
+        through="OrganisationMembership",
+        through_fields=("member", "organisation"),
+        symmetrical=False,
+        related_name="members",
+        blank=True,
+        verbose_name=_("member of"),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(founding_year__isnull=True) | Q(founding_year__gte=1800, founding_year__lte=2100),
+                name="organisation_founding_year_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("measures:organisation-detail", args=[self.slug])
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+class OrganisationMembership(RefusesControlCharacters, models.Model):
+    """One organisation's place in another: a member, or the one that runs its secretariat."""
+
+    Role = MembershipRole
+
+    member = models.ForeignKey(
+        Organisation, verbose_name=_("member"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="member_links"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["organisation__name", "member__name", "role"]
+        verbose_name = _("organisation membership")
+        verbose_name_plural = _("organisation memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "organisation", "role"], name="organisation_membership_unique"),
+            models.CheckConstraint(condition=~Q(member=F("organisation")), name="organisation_not_member_of_itself"),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="organisation_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_role_display()} — {self.organisation}"
