@@ -1,59 +1,41 @@
-"""OpenAPI parameters read from the same FilterSet classes the HTML pages use, so the two never drift."""
+"""What drf-spectacular does not document by itself: the bounds and repetition of some filters, and the errors.
 
-import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+drf-spectacular's django-filter support documents each filter of the FilterSet the HTML pages use (its
+`help_text`, or else its label, becomes the parameter's description), so the two never drift.
+"""
 
-REPEATABLE = " Repeat the parameter for several values (OR)."
-
-
-def _is_repeatable(filter_):
-    return isinstance(filter_, django_filters.MultipleChoiceFilter) or "List" in type(filter_).__name__
+from django import forms
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.plumbing import build_array_type
 
 
-def _static_choices(filter_):
-    choices = filter_.extra.get("choices")
-    if choices is None or callable(choices):
-        return None
-    return [str(value) for value, _label in choices]
+class FilterSetExtension(DjangoFilterExtension):
+    """drf-spectacular's django-filter support, told what it cannot read from a filter of its own kind: a filter
+    whose form field takes several values (a repeated parameter) is an array, and a number with bounds is an
+    integer between them."""
 
+    target_class = "api.filters.FilterBackend"
+    priority = 1
 
-def _scalar_type(filter_):
-    if isinstance(filter_, django_filters.NumberFilter) or "Year" in type(filter_).__name__:
-        bounds = {"minimum": filter_.extra.get("min_value"), "maximum": filter_.extra.get("max_value")}
-        return {"type": "integer", **{key: value for key, value in bounds.items() if value is not None}}
-    return OpenApiTypes.STR
-
-
-def filter_parameters(filterset_class, descriptions=None):
-    """One documented query parameter per filter of `filterset_class`; `descriptions` adds detail by name, and
-    otherwise the filter's own `help_text`, if it has one."""
-    descriptions = descriptions or {}
-    parameters = []
-    for name, filter_ in filterset_class.base_filters.items():
-        repeatable = _is_repeatable(filter_)
-        scalar_type = _scalar_type(filter_)
-        if repeatable and isinstance(scalar_type, dict):
-            scalar_type = OpenApiTypes.INT
-        text = str(filter_.label or name)
-        detail = descriptions.get(name) or filter_.extra.get("help_text")
-        if detail:
-            text = f"{text}: {detail}"
-        if repeatable:
-            text = text.rstrip(".") + "." + REPEATABLE
-        parameters.append(
-            OpenApiParameter(
-                name=name,
-                type=scalar_type,
-                location=OpenApiParameter.QUERY,
-                required=False,
-                many=repeatable,
-                explode=True if repeatable else None,
-                enum=_static_choices(filter_),
-                description=text,
-            )
-        )
-    return parameters
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        # Read from the filter, not its form field: building that may query (the choices of a ModelChoiceFilter).
+        field_class, extra = filter_field.field_class, filter_field.extra
+        widget = extra.get("widget") or field_class.widget
+        repeatable = getattr(widget, "allow_multiple_selected", False) or isinstance(widget, forms.MultipleHiddenInput)
+        repeatable = repeatable or (isinstance(widget, type) and issubclass(widget, forms.MultipleHiddenInput))
+        bounds = {
+            "minimum": extra.get("min_value", getattr(field_class, "min_value", None)),
+            "maximum": extra.get("max_value", getattr(field_class, "max_value", None)),
+        }
+        for parameter in parameters:
+            if repeatable and parameter["schema"].get("type") != "array":
+                parameter.update(schema=build_array_type(parameter["schema"]), explode=True, style="form")
+            if issubclass(field_class, forms.IntegerField) or None not in bounds.values():
+                value = parameter["schema"].get("items", parameter["schema"])
+                value.clear()
+                value.update(type="integer", **{key: bound for key, bound in bounds.items() if bound is not None})
+        return parameters
 
 
 ERROR_SCHEMAS = {

@@ -5,42 +5,19 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api import serializers
-from api.filters import FilterSetBackend
-from api.schema import filter_parameters
 from convention_portal import page_cache
 from experts.filters import MeetingFilter
 from experts.models import Body, Meeting, Outcome
-from measures.filters import MeasureFilter
-from measures.filters_directory import (
+from measures.directory.filters import (
     OrganisationFilter,
     PartyFilter,
     ReportStatusFilter,
-    organisations_with_measure_counts,
-    parties_with_measure_counts,
 )
-from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Party
-
-MEASURE_PARAMETER_DETAILS = {
-    "q": "full-text search over title, main features, results, partners and organisation name. On PostgreSQL: "
-    '"a phrase", -word and `or` work',
-    "party": "ISO 3166-1 alpha-3 code, case-insensitive; EU for the European Union",
-    "region": "UNESCO electoral group",
-    "goal": "goal number, 1 to 4",
-    "area": "area of monitoring slug (see /api/v1/areas/)",
-    "domain": "cultural domain slug (see /api/v1/domains/)",
-    "reported_by": "party or civil_society",
-    "year_from": "measures whose period runs in or after this year (ongoing measures run to today)",
-    "year_to": "measures whose period starts in or before this year",
-    "report_year": "year of the periodic report",
-    "youth": "true: measures for youth only",
-    "preferential": "true: measures on preferential treatment only",
-    "innovative": "true: innovative practices only",
-    "sort": "relevance (default with q), -year (default), year, title or party",
-}
+from measures.filters import MeasureFilter
+from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Party
 
 
 class LastModifiedMixin:
@@ -59,16 +36,10 @@ class LastModifiedMixin:
         self._latest_change = queryset.order_by().aggregate(latest=Max(self.last_modified_field))["latest"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=filter_parameters(MeasureFilter, MEASURE_PARAMETER_DETAILS),
-    ),
-)
 class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     """Published measures. Filters: the same parameters as the portal's /measures/ page."""
 
     serializer_class = serializers.MeasureSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = MeasureFilter
 
     def get_queryset(self):
@@ -123,56 +94,47 @@ class DomainViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
-@extend_schema_view(list=extend_schema(parameters=filter_parameters(PartyFilter)))
 class PartyViewSet(viewsets.ReadOnlyModelViewSet):
     """Parties to the Convention. Filters: the same parameters as the portal's /parties/ page."""
 
     serializer_class = serializers.PartySerializer
-    filter_backends = [FilterSetBackend]
+    queryset = Party.objects.none()  # the model, for the schema: get_queryset() reads the names to sort by
     filterset_class = PartyFilter
     lookup_field = "slug"
     lookup_url_kwarg = "code"
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return parties_with_measure_counts()
+        return Party.objects.with_measure_counts()
 
     def get_object(self):
         self.kwargs[self.lookup_url_kwarg] = self.kwargs[self.lookup_url_kwarg].lower()
         return super().get_object()
 
 
-@extend_schema_view(list=extend_schema(parameters=filter_parameters(OrganisationFilter)))
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Organisations. Filters: the same parameters as the portal's /organizations/ page."""
 
     serializer_class = serializers.OrganisationSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = OrganisationFilter
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return organisations_with_measure_counts().prefetch_related("memberships__organisation")
+        return Organisation.objects.with_measure_counts().prefetch_related("memberships__organisation")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=filter_parameters(ReportStatusFilter), responses=serializers.ReportStatusSerializer(many=True)
-    )
-)
+@extend_schema_view(list=extend_schema(responses=serializers.ReportStatusSerializer(many=True)))
 class ReportStatusViewSet(viewsets.GenericViewSet):
     """The reporting status of every Party for one cycle, as on the portal's /reports/ page."""
 
     serializer_class = serializers.ReportStatusSerializer
     queryset = Party.objects.none()
+    filterset_class = ReportStatusFilter
 
     def list(self, request):
-        filterset = ReportStatusFilter(request.query_params)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        page = self.paginate_queryset(filterset.qs)
-        context = {**self.get_serializer_context(), "cycle": filterset.selected_cycle}
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "cycle": self.filterset.selected_cycle}
         return self.get_paginated_response(self.get_serializer_class()(page, many=True, context=context).data)
 
 
@@ -185,12 +147,10 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
 
-@extend_schema_view(list=extend_schema(parameters=filter_parameters(MeetingFilter)))
 class MeetingViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     """Meetings, upcoming first. Filters: the same parameters as the portal's /meetings/ page."""
 
     serializer_class = serializers.MeetingSerializer
-    filter_backends = [FilterSetBackend]
     filterset_class = MeetingFilter
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"

@@ -7,6 +7,8 @@ and the small words around them are locale data, kept here as Django keeps its d
 from django.utils import translation
 from django.utils.dates import MONTHS
 
+from core.language import active_language
+
 EN_DASH = "\u2013"
 
 PATTERNS = {
@@ -35,7 +37,7 @@ PATTERNS = {
 
 
 def _language(language=None):
-    code = (language or translation.get_language() or "en")[:2]
+    code = language[:2] if language else active_language()
     return code if code in PATTERNS else "en"
 
 

@@ -11,12 +11,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_slug
 from django.db.models import Count, Exists, OuterRef, Q, TextChoices
-from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from experts.models import Meeting, MeetingKind, MeetingOrganiser, MeetingTopic
+from core.filters import FilterSet, YearFilter
+from core.language import active_language
+from experts.models import MAX_YEAR, MIN_YEAR, Meeting, MeetingKind, MeetingOrganiser, MeetingTopic
 
 MAX_BODIES = 20
 SESSION_LABEL = re.compile(r"^(\d{1,4})\.([A-Za-z]{1,10})$")
@@ -67,10 +67,6 @@ class SlugInFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
-
-
 class CountryCodeField(forms.CharField):
     default_validators = [
         RegexValidator(r"^[A-Za-z]{3}$", _("A country is given by its three-letter ISO code, e.g. CAN."))
@@ -84,11 +80,11 @@ class CountryFilter(django_filters.CharFilter):
     field_class = CountryCodeField
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     body = SlugInFilter(label=_("Body"), field_name="body__slug")
     kind = django_filters.ChoiceFilter(label=_("Kind of meeting"), choices=MeetingKind.choices)
-    year = YearFilter(label=_("Year"), field_name="year", min_value=1945, max_value=2100)
+    year = YearFilter(label=_("Year"), field_name="year", min_value=MIN_YEAR, max_value=MAX_YEAR)
     country = CountryFilter(label=_("Country"), field_name="country__iso3")
     when = django_filters.ChoiceFilter(label=_("When"), choices=When.choices, method="filter_when")
 
@@ -140,25 +136,6 @@ class MeetingFilter(django_filters.FilterSet):
             return queryset.past(self.today)
         return queryset
 
-    def queryset_without(self, name):
-        """The meetings every valid filter but `name` selects: the base of that filter's facet counts."""
-        queryset = self.queryset.all()
-        for filter_name, value in self.form.cleaned_data.items():
-            if filter_name != name:
-                queryset = self.filters[filter_name].filter(queryset, value)
-        return queryset
-
-    def valid_query(self):
-        """The query string of the filters that were understood ("?body=…&year=…"), or ""."""
-        query = QueryDict(mutable=True)
-        for name, value in self.form.cleaned_data.items():
-            if isinstance(value, list):
-                if value:
-                    query.setlist(name, value)
-            elif value not in (None, ""):
-                query[name] = value
-        return f"?{query.urlencode()}" if query else ""
-
     def error_messages(self):
         """One line per parameter that was not understood, with the label people see on the form."""
         return [
@@ -171,8 +148,8 @@ class MeetingFilter(django_filters.FilterSet):
 
         One grouped query per filter; a chosen value that matches nothing is still listed, with 0.
         """
-        data = self.form.cleaned_data
-        language = (get_language() or "en")[:2]
+        data = self.cleaned
+        language = active_language()
         bodies = (
             self.queryset_without("body")
             .values_list("body__slug", "body__short_name", "body__name")
@@ -193,22 +170,22 @@ class MeetingFilter(django_filters.FilterSet):
             past=Count("pk", filter=Q(span_end__lt=self.today)),
         )
         return {
-            "body": facet_options(
+            "body": counted_options(
                 ((slug, short_name or name, count) for slug, short_name, name, count in bodies), data.get("body") or []
             ),
-            "kind": facet_options(
+            "kind": counted_options(
                 ((value, label, kinds[value]) for value, label in MeetingKind.choices if value in kinds),
                 _chosen(data, "kind"),
             ),
-            "year": facet_options(((year, year, count) for year, count in years), _chosen(data, "year")),
+            "year": counted_options(((year, year, count) for year, count in years), _chosen(data, "year")),
             "country": sorted(
-                facet_options(
+                counted_options(
                     ((iso3, local or name_en, count) for iso3, name_en, local, count in countries),
                     _chosen(data, "country"),
                 ),
                 key=lambda option: str(option["label"]),
             ),
-            "when": facet_options(
+            "when": counted_options(
                 ((value, label, when[value]) for value, label in When.choices), _chosen(data, "when"), keep_empty=True
             ),
         }
@@ -219,7 +196,7 @@ def _chosen(data, name):
     return [] if value in (None, "") else [value]
 
 
-def facet_options(rows, chosen, keep_empty=False):
+def counted_options(rows, chosen, keep_empty=False):
     """Options (value, label, count, selected) from (value, label, count) rows, chosen values always included."""
     options = [
         {"value": value, "label": label, "count": count, "selected": value in chosen}

@@ -27,7 +27,6 @@ class MeetingListView(ListView):
 
     def get_queryset(self):
         self.filterset = MeetingFilter(self.request.GET, queryset=Meeting.objects.all())
-        self.filterset.is_valid()
         return self.filterset.qs.with_list_relations().in_calendar_order(self.filterset.today)
 
     def get_context_data(self, **kwargs):
@@ -35,7 +34,7 @@ class MeetingListView(ListView):
             filterset=self.filterset,
             facets=self.filterset.facets(),
             filter_errors=self.filterset.error_messages(),
-            calendar_query=self.filterset.valid_query(),
+            calendar_query=self.filterset.query(),
             today=self.filterset.today,
             **kwargs,
         )

@@ -11,26 +11,23 @@ Typical use::
     # or: measures, errors = filter_measures(request.GET)
 
 ``qs`` is sorted by the ``sort`` parameter; call ``.order_by()`` on it before ``values(...).annotate(...)``
-grouping, as an explicit ordering would otherwise become part of the GROUP BY.
+grouping, as an explicit ordering would otherwise become part of the GROUP BY. The facets of these filters
+are counted in measures.facets.
 """
-
-from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
-from django.db import connections
-from django.db.models import BigIntegerField, BooleanField, CharField, Count, F, IntegerField, Q, TextChoices, Value
+from django.db.models import F, Q, TextChoices, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from convention_portal import page_cache
+from core.fields import BitSetField
+from core.filters import FIRST_YEAR, LAST_YEAR, FilterSet, YearFilter
+from core.language import active_language
 from measures import search
-from measures.fields import BitSetField
 from measures.models import (
-    FACET_GROUP_INDEXES,
     AreaOfMonitoring,
     CulturalDomain,
     ElectoralGroup,
@@ -39,8 +36,6 @@ from measures.models import (
     Party,
 )
 
-MIN_YEAR = 1900
-MAX_YEAR = 2100
 TRUE = "true"
 
 
@@ -87,6 +82,7 @@ class YearListField(forms.Field):
     """Several years from one repeated parameter."""
 
     widget = forms.MultipleHiddenInput
+    min_value, max_value = FIRST_YEAR, LAST_YEAR
     default_error_messages = {
         "invalid": _("Enter years as four digits, for example 2020."),
     }
@@ -97,7 +93,7 @@ class YearListField(forms.Field):
         years = []
         for item in value:
             item = str(item).strip()
-            if not (item.isascii() and item.isdigit() and MIN_YEAR <= int(item) <= MAX_YEAR):
+            if not (item.isascii() and item.isdigit() and self.min_value <= int(item) <= self.max_value):
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
             years.append(int(item))
         return list(dict.fromkeys(years))
@@ -125,21 +121,12 @@ class YearListFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", MIN_YEAR)
-        kwargs.setdefault("max_value", MAX_YEAR)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid": _("Enter a year as four digits, for example 2020."),
-                "min_value": _("Enter a year from %(limit_value)s on."),
-                "max_value": _("Enter a year up to %(limit_value)s."),
-            },
-        )
-        super().__init__(*args, **kwargs)
+#: The messages of the year filters, which say what a year looks like.
+YEAR_ERRORS = {
+    "invalid": _("Enter a year as four digits, for example 2020."),
+    "min_value": _("Enter a year from %(limit_value)s on."),
+    "max_value": _("Enter a year up to %(limit_value)s."),
+}
 
 
 def choice_error(message):
@@ -155,51 +142,75 @@ class MeasureFilterForm(forms.Form):
         return cleaned_data
 
 
-class MeasureFilter(django_filters.FilterSet):
+class MeasureFilter(FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_q", max_length=200, error_messages={"max_length": _("Search is too long.")}
+        label=_("Search"),
+        method="filter_q",
+        max_length=200,
+        error_messages={"max_length": _("Search is too long.")},
+        help_text="full-text search over title, main features, results, partners and organisation name. On PostgreSQL: "
+        '"a phrase", -word and `or` work',
     )
     party = MultipleValueFilter(
         label=_("Party"),
         method="filter_party",
         error_messages=choice_error(_("Unknown Party code: %(value)s. Use the ISO 3166 three-letter code.")),
+        help_text="ISO 3166-1 alpha-3 code, case-insensitive; EU for the European Union",
     )
     region = MultipleValueFilter(
         label=_("Electoral group"),
         field_name="party__electoral_group",
         choices=ElectoralGroup.choices,
         error_messages=choice_error(_("Unknown electoral group: %(value)s.")),
+        help_text="UNESCO electoral group",
     )
     goal = MultipleValueFilter(
         label=_("Goal"),
         method="filter_goal",
         choices=[(str(number), str(number)) for number in range(1, 5)],
         error_messages=choice_error(_("Unknown goal: %(value)s. Goals are numbered 1 to 4.")),
+        help_text="goal number, 1 to 4",
     )
     area = MultipleValueFilter(
         label=_("Area of monitoring"),
         method="filter_area",
         error_messages=choice_error(_("Unknown area of monitoring: %(value)s.")),
+        help_text="area of monitoring slug (see /api/v1/areas/)",
     )
     domain = MultipleValueFilter(
         label=_("Cultural domain"),
         method="filter_domain",
         error_messages=choice_error(_("Unknown cultural domain: %(value)s.")),
+        help_text="cultural domain slug (see /api/v1/domains/)",
     )
     reported_by = ChoiceValueFilter(
         label=_("Reported by"),
         choices=Measure.ReportedBy.choices,
         error_messages=choice_error(_("Unknown value: %(value)s.")),
+        help_text="party or civil_society",
     )
-    year_from = YearFilter(label=_("From year"), method="filter_year_from")
-    year_to = YearFilter(label=_("To year"), method="filter_year_to")
-    report_year = YearListFilter(label=_("Report year"), field_name="report_year")
+    year_from = YearFilter(
+        label=_("From year"),
+        method="filter_year_from",
+        error_messages=YEAR_ERRORS,
+        help_text="measures whose period runs in or after this year (ongoing measures run to today)",
+    )
+    year_to = YearFilter(
+        label=_("To year"),
+        method="filter_year_to",
+        error_messages=YEAR_ERRORS,
+        help_text="measures whose period starts in or before this year",
+    )
+    report_year = YearListFilter(
+        label=_("Report year"), field_name="report_year", help_text="year of the periodic report"
+    )
     youth = ChoiceValueFilter(
         label=_("Youth"),
         field_name="is_youth",
         method="filter_flag",
         choices=[(TRUE, _("Youth"))],
         error_messages=choice_error(_("Use youth=true or leave it out.")),
+        help_text="true: measures for youth only",
     )
     preferential = ChoiceValueFilter(
         label=_("Preferential treatment"),
@@ -207,6 +218,7 @@ class MeasureFilter(django_filters.FilterSet):
         method="filter_flag",
         choices=[(TRUE, _("Preferential treatment"))],
         error_messages=choice_error(_("Use preferential=true or leave it out.")),
+        help_text="true: measures on preferential treatment only",
     )
     innovative = ChoiceValueFilter(
         label=_("Innovative practice"),
@@ -214,13 +226,13 @@ class MeasureFilter(django_filters.FilterSet):
         method="filter_flag",
         choices=[(TRUE, _("Innovative practice"))],
         error_messages=choice_error(_("Use innovative=true or leave it out.")),
+        help_text="true: innovative practices only",
     )
     synthetic = ChoiceValueFilter(
         label=_("Synthetic examples"),
         method="filter_synthetic",
         choices=Synthetic.choices,
         error_messages=choice_error(_("Use synthetic=exclude or synthetic=only, or leave it out.")),
-        # Read by the API's schema (api.schema.filter_parameters).
         help_text="exclude: leave out the synthetic examples that generate_demo_data invents for demonstration "
         "(is_synthetic); only: nothing but them",
     )
@@ -229,25 +241,8 @@ class MeasureFilter(django_filters.FilterSet):
         method="filter_nothing",
         choices=SortOrder.choices,
         error_messages=choice_error(_("Unknown sort order: %(value)s.")),
+        help_text="relevance (default with q), -year (default), year, title or party",
     )
-
-    #: Filters shown as facets: each option is counted under the other active filters.
-    FACETS = (
-        "party",
-        "region",
-        "goal",
-        "area",
-        "domain",
-        "reported_by",
-        "report_year",
-        "youth",
-        "preferential",
-        "innovative",
-    )
-
-    #: Whether facet_counts() and counts() also count, in the same query, the real records among the results (not
-    #: synthetic examples; real_count() reads it): pages set it while synthetic examples exist.
-    count_real = False
 
     class Meta:
         model = Measure
@@ -257,7 +252,7 @@ class MeasureFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
             queryset = Measure.objects.published()
-        super().__init__(data if data is not None else {}, queryset=queryset, **kwargs)
+        super().__init__(data, queryset=queryset, **kwargs)
         # Choices read from the database once per filterset, shared by validation and facet labels.
         self.filters["party"].extra["choices"] = lambda: [(code, party) for code, party in self.parties.items()]
         self.filters["area"].extra["choices"] = lambda: [(area.slug, area) for area in self.areas]
@@ -269,19 +264,6 @@ class MeasureFilter(django_filters.FilterSet):
     def parties(self):
         """Parties keyed by their code as the filter takes it: the upper-case ISO3 (EU for the European Union)."""
         return {party.slug.upper(): party for party in Party.objects.all()}
-
-    @cached_property
-    def parties_by_id(self):
-        return {party.pk: party for party in self.parties.values()}
-
-    @cached_property
-    def keys_by_bit(self):
-        """{facet: {bit: option key}} for the facets counted from bits."""
-        return {
-            "goal": {goal.bit: str(goal.number) for goal in self.goals},
-            "area": {area.bit: area.slug for area in self.areas},
-            "domain": {domain.bit: domain.slug for domain in self.domains},
-        }
 
     @cached_property
     def goals(self):
@@ -300,18 +282,18 @@ class MeasureFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return search.search_measures(queryset, value)
 
-    def filter_party(self, queryset, name, value):
+    def filter_party(self, queryset, name, value: list[str]):
         return queryset.filter(party__slug__in=[code.lower() for code in value])
 
     def filter_goal(self, queryset, name, value):
         return queryset.filter(goal_bits__intersects=BitSetField.bits(int(number) for number in value))
 
-    def filter_area(self, queryset, name, value):
+    def filter_area(self, queryset, name, value: list[str]):
         return queryset.filter(
             area_bits__intersects=BitSetField.bits(area.bit for area in self.areas if area.slug in value)
         )
 
-    def filter_domain(self, queryset, name, value):
+    def filter_domain(self, queryset, name, value: list[str]):
         return queryset.filter(
             domain_bits__intersects=BitSetField.bits(domain.bit for domain in self.domains if domain.slug in value)
         )
@@ -327,7 +309,7 @@ class MeasureFilter(django_filters.FilterSet):
         # ...and starts in or before its last year; a period with only an end year is that one year.
         return queryset.filter(Q(period_start__lte=value) | Q(period_start__isnull=True, period_end__lte=value))
 
-    def filter_flag(self, queryset, name, value):
+    def filter_flag(self, queryset, name, value: str):
         return queryset.filter(**{name: True}) if value == TRUE else queryset
 
     def filter_synthetic(self, queryset, name, value):
@@ -345,31 +327,9 @@ class MeasureFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return self.sort_queryset(self.queryset_without(queryset=queryset))
 
-    def queryset_without(self, *names, queryset=None):
-        """The queryset under every valid filter except `names`, unsorted."""
-        queryset = self.queryset.all() if queryset is None else queryset
-        self.errors  # noqa: B018  (validates the form, so that cleaned_data exists)
-        for name, value in self.form.cleaned_data.items():
-            if name not in names and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    @property
-    def active(self):
-        """The valid filters in use, as {name: value}; a list for repeatable filters."""
-        if not self.is_bound:
-            return {}
-        self.errors  # noqa: B018  (validates the form)
-        return {
-            name: value
-            for name, value in self.form.cleaned_data.items()
-            if name != "sort" and value not in (None, "", [], ())
-        }
-
     @property
     def sort_order(self):
-        self.errors  # noqa: B018
-        sort = self.form.cleaned_data.get("sort") if self.is_bound else ""
+        sort = self.sort
         if sort == SortOrder.RELEVANCE and not self.active.get("q"):
             sort = ""
         return sort or (SortOrder.RELEVANCE if self.active.get("q") else SortOrder.NEWEST)
@@ -385,243 +345,13 @@ class MeasureFilter(django_filters.FilterSet):
         if sort == SortOrder.TITLE:
             return queryset.order_by(Lower("title"), "pk")
         if sort == SortOrder.PARTY:
-            language = (get_language() or "en")[:2]
+            language = active_language()
             name = f"party__name_{language}" if language in ("fr", "es") else "party__name_en"
             return queryset.order_by(Coalesce(NullIf(name, Value("")), "party__name_en"), *NEWEST_ORDER)
         return queryset.order_by(*NEWEST_ORDER)
 
-    def facet_counts(self):
-        """{facet: {option key (str): count}}, each option counted under every other active filter, and under
-        WITHOUT, for each active filter, how many results there would be without it; one query.
-
-        The facets of the filters not in use count the same measures: a few grouped scans of them (COLUMN_GROUPS)
-        serve them all, added up here. Each active filter's facet counts the measures without that filter."""
-        active = self.active
-        return self.count(
-            [name for name in self.FACETS if name not in active],
-            [
-                *(
-                    (name, self.queryset_without(name), (FACET_COLUMNS[name],) if name in FACET_COLUMNS else ())
-                    for name in active
-                ),
-                *self.real_branches(),
-            ],
-        )
-
-    def counts(self):
-        """{facet: {option key (str): count}} over the results themselves, every active filter applied (for
-        charts, where facet_counts() would count each option under the other filters only); one query."""
-        return self.count(self.FACETS, self.real_branches())
-
-    def real_branches(self):
-        """With count_real, the branch of count() that counts the real records among the results (under WITHOUT)."""
-        if not self.count_real:
-            return []
-        return [(REAL, self.queryset_without().filter(is_synthetic=False), ())]
-
-    def real_count(self, counts):
-        """How many of the results are real records, not synthetic examples, from counts made with count_real."""
-        return counts[WITHOUT].get(REAL, 0)
-
-    def count(self, shared_names, branches=()):
-        """Counts of the options of `shared_names` over the results, plus those of `branches`, (label,
-        measures, columns) triples whose label is a facet (its options are counted) or any active filter (the
-        number of measures is added up under WITHOUT)."""
-        shared_columns = {FACET_COLUMNS[name] for name in shared_names}
-        branches = [
-            *(
-                (SHARED, self.queryset_without(), group)
-                for group in COLUMN_GROUPS
-                if shared_columns.intersection(group)
-            ),
-            *branches,
-        ]
-        parts = [
-            measures.order_by()
-            .values(
-                branch=Value(label),
-                **{
-                    f"by_{column}": F(column) if column in columns else TypedNull(output_field)
-                    for column, output_field in COLUMN_TYPES.items()
-                },
-            )
-            .annotate(n=Count("*"))
-            for label, measures, columns in branches
-        ]
-        union = parts[0].union(*parts[1:], all=True)
-        # Read as plain rows: a few thousand of them, which Django's per-value converters would slow down.
-        with connections[union.db].cursor() as cursor:
-            cursor.execute(*union.query.sql_with_params())
-            rows = cursor.fetchall()
-
-        counts = {name: {} for name in (*self.FACETS, WITHOUT)}
-        position = {column: index for index, column in enumerate(COLUMN_TYPES, start=1)}
-        shared = [(name, position[FACET_COLUMNS[name]]) for name in shared_names]
-        keys = {}  # (facet, column value): its options, worked out once per value
-        for row in rows:
-            label, number = row[0], row[-1]
-            if label == SHARED:
-                names = shared
-            else:
-                names = [(label, position[FACET_COLUMNS[label]])] if label in FACET_COLUMNS else []
-                counts[WITHOUT][label] = counts[WITHOUT].get(label, 0) + number
-            for name, index in names:
-                value = row[index]
-                if value is None:
-                    continue
-                options = keys.get((name, value))
-                if options is None:
-                    options = keys[name, value] = self.facet_keys(name, value)
-                tally = counts[name]
-                for key in options:
-                    tally[key] = tally.get(key, 0) + number
-        return counts
-
-    def facet_keys(self, name, value):
-        """The options of facet `name` a measure has, from its value in the facet's column (FACET_COLUMNS)."""
-        if name == "party":
-            return [self.parties_by_id[value].slug.upper()]
-        if name == "region":
-            return [self.parties_by_id[value].electoral_group]
-        if name in self.keys_by_bit:
-            keys = self.keys_by_bit[name]
-            return [keys[bit] for bit in BitSetField.numbers(value) if bit in keys]
-        if name in ("reported_by", "report_year"):
-            return [str(value)]
-        return [TRUE] if value else []
-
-    def cached_facet_counts(self):
-        """facet_counts(), shared by every page, sort order and language of the same filters until the data
-        changes: paging through results or switching language does not count them again."""
-        self.errors  # noqa: B018
-        filters = sorted((name, repr(value)) for name, value in self.active.items())
-        parts = (str(self.queryset.query), filters, self.count_real)
-        return page_cache.remember("measure-facets", parts, self.facet_counts)
-
-    def total(self, counts):
-        """The number of results, read from facet counts: every measure has exactly one `reported_by`, and
-        that facet is counted under every other filter, so no separate COUNT query is needed."""
-        by_reporter = counts["reported_by"]
-        chosen = self.active.get("reported_by")
-        return by_reporter.get(chosen, 0) if chosen else sum(by_reporter.values())
-
-    def facets(self, counts=None):
-        """{name: Facet} for every facet, in the page's language. Parties and report years without any
-        measure under the other filters are left out unless selected."""
-        counts = self.facet_counts() if counts is None else counts
-        active = self.active
-        errors = self.errors
-
-        def facet(name, choices, keep_empty=True):
-            selected = {str(value) for value in as_list(active.get(name))}
-            options = [
-                FacetOption(str(value), str(label), counts[name].get(str(value), 0), str(value) in selected)
-                for value, label in choices
-            ]
-            options = [option for option in options if keep_empty or option.count or option.selected]
-            return Facet(name, str(self.filters[name].label), options, list(errors.get(name, [])))
-
-        parties = sorted(self.parties.items(), key=lambda item: search.normalise(item[1].name))
-        years = {int(year) for year in counts["report_year"]} | set(as_list(active.get("report_year")))
-        return {
-            "party": facet("party", parties, keep_empty=False),
-            "region": facet("region", ElectoralGroup.choices),
-            "goal": facet("goal", [(goal.number, goal) for goal in self.goals]),
-            "area": facet("area", [(area.slug, area.name) for area in self.areas]),
-            "domain": facet("domain", [(domain.slug, domain.name) for domain in self.domains]),
-            "reported_by": facet("reported_by", Measure.ReportedBy.choices),
-            "report_year": facet("report_year", [(year, year) for year in sorted(years, reverse=True)]),
-            **{
-                name: facet(name, [(TRUE, self.filters[name].label)])
-                for name in ("youth", "preferential", "innovative")
-            },
-        }
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    """One filter with its options, each counted under the other active filters."""
-
-    name: str
-    label: str
-    options: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-    @property
-    def selected(self):
-        return [option for option in self.options if option.selected]
-
 
 NEWEST_ORDER = (F("report_year").desc(nulls_last=True), F("period_start").desc(nulls_last=True), "title", "pk")
-
-#: The facet key under which facet_counts() gives the number of results without each active filter.
-WITHOUT = "_without"
-
-
-def as_list(value):
-    if value in (None, ""):
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-#: The measure column each facet counts by (the electoral group is read from the Party in Python).
-FACET_COLUMNS = {
-    "party": "party_id",
-    "region": "party_id",
-    "goal": "goal_bits",
-    "area": "area_bits",
-    "domain": "domain_bits",
-    "reported_by": "reported_by",
-    "report_year": "report_year",
-    "youth": "is_youth",
-    "preferential": "is_preferential_treatment",
-    "innovative": "is_innovative",
-}
-
-#: Columns counted together, in one grouped scan, for the facets of the filters not in use: each group has few
-#: enough distinct combinations (about 130, 16, 650 and 150 over 40,000 measures) that one scan costs little
-#: more than a scan per column, and its rows are few to add up. They are the columns of the small indexes kept
-#: for them, in their order.
-COLUMN_GROUPS = tuple(
-    tuple(Measure._meta.get_field(name).attname for name in fields) for fields in FACET_GROUP_INDEXES.values()
-)
-
-COLUMN_TYPES = {
-    "party_id": IntegerField(),
-    "reported_by": CharField(),
-    "is_youth": BooleanField(),
-    "is_preferential_treatment": BooleanField(),
-    "is_innovative": BooleanField(),
-    "goal_bits": BigIntegerField(),
-    "area_bits": BigIntegerField(),
-    "domain_bits": BigIntegerField(),
-    "report_year": IntegerField(),
-}
-
-
-class TypedNull(Value):
-    """NULL of a given type, left out of GROUP BY as any constant is (a bare NULL in a UNION would be taken
-    for text)."""
-
-    def __init__(self, output_field):
-        super().__init__(None, output_field=output_field)
-
-    def as_sql(self, compiler, connection):
-        return f"CAST(NULL AS {self.output_field.cast_db_type(connection)})", []
-
-
-#: The branch of facet_counts() that counts the measures under every active filter.
-SHARED = "_shared"
-#: The key under WITHOUT of the number of real records (not synthetic) among the results, with count_real.
-REAL = "_real"
 
 
 def filter_measures(data, queryset=None, *, ordered=True):

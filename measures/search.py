@@ -10,7 +10,6 @@ substring) in one of the same fields; -word excludes a word; quotes and `or` are
 """
 
 import re
-import unicodedata
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -21,6 +20,7 @@ from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.text import folded
 from measures.models import Measure, Organisation, Partner
 
 CONFIG = "simple"
@@ -31,14 +31,6 @@ OR = "or"
 BATCH_SIZE = 500
 #: The GIN index on Measure.search_vector, created by migration 0002.
 SEARCH_INDEX = "measure_search_vector_gin"
-
-
-def normalise(text):
-    """Lower-case `text` and strip its accents: "Québec" and "QUEBEC" both become "quebec"."""
-    if text and text.isascii():
-        return text.lower()  # nothing to strip, and casefold() equals lower() on ASCII
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def uses_search_vector(queryset):
@@ -60,7 +52,7 @@ def search_measures(queryset, text):
     if not text:
         return queryset
     if uses_search_vector(queryset):
-        query = SearchQuery(normalise(text), search_type="websearch", config=CONFIG)
+        query = SearchQuery(folded(text), search_type="websearch", config=CONFIG)
         return queryset.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
     wanted, excluded = parse(text.lower())
     for word in wanted:
@@ -89,7 +81,7 @@ def order_by_relevance(queryset, *then):
 
 def highlight_terms(text):
     """The normalised words of a query that a result may contain (negated words and `or` left out)."""
-    wanted, _excluded = parse(normalise(text or ""))
+    wanted, _excluded = parse(folded(text or ""))
     return frozenset(wanted)
 
 
@@ -98,7 +90,7 @@ def highlight(text, query, length=None):
     first match when `length` is given."""
     text = text or ""
     terms = highlight_terms(query)
-    matches = [match for match in WORD.finditer(text) if normalise(match.group()) in terms] if terms else []
+    matches = [match for match in WORD.finditer(text) if folded(match.group()) in terms] if terms else []
     start, end = 0, len(text)
     if length and len(text) > length:
         first = matches[0].start() if matches else 0
@@ -144,7 +136,7 @@ class WeightedVector(Expression):
 
     def __init__(self, title, main_features, related):
         super().__init__(output_field=SearchVectorField())
-        self.texts = [normalise(title), normalise(main_features), normalise(related)]
+        self.texts = [folded(title), folded(main_features), folded(related)]
 
     def resolve_expression(self, *args, **kwargs):
         return self
@@ -156,7 +148,7 @@ class WeightedVector(Expression):
 @contextmanager
 def index_built_afterwards():
     """For a bulk insert inside a transaction on PostgreSQL: drop the search index and build it once at the
-    end, several times faster than updating it row by row. Readers wait for the transaction meanwhile."""
+    end rather than updating it row by row (docs/performance.md). Readers wait for the transaction meanwhile."""
     if connection.vendor != "postgresql":
         yield
         return

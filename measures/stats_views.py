@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
+from core.filters import FIRST_YEAR, LAST_YEAR
 from measures.context_processors import synthetic_measure_count
-from measures.filters import MAX_YEAR, MIN_YEAR, MeasureFilter, Synthetic, as_list
-from measures.filters_directory import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
+from measures.directory.filters import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
+from measures.facets import MeasureFacets
+from measures.filters import MeasureFilter, Synthetic
 from measures.models import ElectoralGroup, Instrument, Measure, Party, PartyCount, ShownReportStatus
 
 CHART_WIDTH = 720
@@ -111,7 +113,7 @@ def measures_by_period_year(measures, this_year):
             continue
         start = start if start is not None else end
         end = end if end is not None else max(start, this_year)
-        start, end = max(start, MIN_YEAR), min(end, MAX_YEAR)
+        start, end = max(start, FIRST_YEAR), min(end, LAST_YEAR)
         if start > end:
             undated += number
             continue
@@ -131,33 +133,15 @@ def grouped_counts(queryset, field):
     return dict(grouped)
 
 
-def query_with(query_dict, **params):
-    """This page's filters with `params` set (each replacing that filter), back on page 1."""
-    query = query_dict.copy()
-    for name in ("page", "sort"):
-        query.pop(name, None)
-    for name, value in params.items():
-        query.setlist(name, [str(value)])
-    return query.urlencode()
-
-
-def query_without(query_dict, name, value):
-    query = query_dict.copy()
-    query.setlist(name, [item for item in query.getlist(name) if item.strip().lower() != str(value).lower()])
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 class StatsView(TemplateView):
     template_name = "measures/stats.html"
 
     def get_context_data(self, **kwargs):
         self.filterset = MeasureFilter(self.request.GET, request=self.request)
-        self.filterset.is_valid()  # the form must be validated before queryset_without() reads it
         self.measures = self.filterset.queryset_without()
         # While synthetic examples exist, the same query also counts the real records, shown beside the total.
-        self.filterset.count_real = bool(synthetic_measure_count())
-        self.counts = self.filterset.counts()
+        self.facets = MeasureFacets(self.filterset, count_real=bool(synthetic_measure_count()))
+        self.counts = self.facets.counts()
         self.list_url = reverse("measures:measure-list")
         self.parties_url = reverse("measures:party-list")
         measure_charts = [
@@ -170,13 +154,13 @@ class StatsView(TemplateView):
         party_charts = self.party_charts()
         # Every measure is reported by exactly one kind of reporter, so this chart's sum is the total.
         total = sum(row["cells"][0] for row in measure_charts[-1]["rows"])
-        real = self.filterset.real_count(self.counts) if self.filterset.count_real else None
+        real = self.facets.real_count(self.counts) if self.facets.count_real else None
         return super().get_context_data(
             total=total,
             total_split={"real": real, "synthetic": total - real} if real is not None else None,
             errors=self.filterset.errors,
             chips=self.filter_chips(),
-            measures_url=f"{self.list_url}?{query_with(self.request.GET)}",
+            measures_url=self.measure_link(),
             measure_charts=measure_charts,
             party_charts=party_charts,
             party_total=self.party_total,
@@ -186,18 +170,11 @@ class StatsView(TemplateView):
 
     def filter_chips(self):
         """The filters applied, each with a link to this page without it."""
-        filterset = self.filterset
-        chips = []
-        for name, value in filterset.active.items():
-            for item in as_list(value):
-                chips.append(
-                    {
-                        "label": filterset.filters[name].label,
-                        "value": self.describe(name, item),
-                        "url": query_without(self.request.GET, name, item),
-                    }
-                )
-        return chips
+        return [
+            # A link to "" would come back to this very page, filters and all.
+            {"label": active.label, "value": self.describe(active.name, active.value), "url": active.url or "?"}
+            for active in self.filterset.active_filters()
+        ]
 
     def describe(self, name, value):
         filterset = self.filterset
@@ -221,8 +198,9 @@ class StatsView(TemplateView):
             return Synthetic(value).label
         return str(value)
 
-    def measure_link(self, **params):
-        return f"{self.list_url}?{query_with(self.request.GET, **params)}"
+    def measure_link(self, **values):
+        """The list of the measures under this page's filters (its sort order aside), `values` set."""
+        return self.list_url + (self.filterset.query(without=["sort"], **values) or "?")
 
     def chart(
         self,

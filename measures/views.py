@@ -12,11 +12,12 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.validators import strip_control_characters
 from measures import export
 from measures.context_processors import synthetic_measure_count
-from measures.filters import WITHOUT, MeasureFilter, SortOrder, Synthetic, as_list
+from measures.facets import WITHOUT, MeasureFacets
+from measures.filters import MeasureFilter, SortOrder, Synthetic
 from measures.models import Measure, Party
-from measures.validators import strip_control_characters
 
 
 class HomeView(TemplateView):
@@ -43,39 +44,26 @@ class FilteredMeasuresMixin:
         return self._filterset
 
 
-def query_without(query_dict, name, value=None):
-    """The query string without one value of a filter (or the whole filter), always back on page 1."""
-    params = query_dict.copy()
-    params.pop("page", None)
-    if value is None:
-        params.pop(name, None)
-    else:
-        params.setlist(name, [item for item in params.getlist(name) if item.strip().lower() != str(value).lower()])
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else ""
-
-
 FLAGS = ("youth", "preferential", "innovative")
 
 
-def active_filter_chips(filterset, facets, query_dict):
+def active_filter_chips(filterset, facets):
     """[{name, label, value, url}] for each value of each valid filter in use; url removes that value."""
     chips = []
-    for name, value in filterset.active.items():
-        label = str(filterset.filters[name].label)
-        for item in as_list(value):
-            if name == "synthetic":
-                label, shown = str(Synthetic(item).label), ""  # "Hide synthetic examples" says it all
-            elif name == "q":
-                shown = f"“{item}”"
-            elif name in FLAGS:
-                shown = ""  # the filter's label says it all
-            elif name in facets:
-                options = {option.value: option.label for option in facets[name].options}
-                shown = options.get(str(item), str(item))
-            else:
-                shown = str(item)
-            chips.append({"name": name, "label": label, "value": shown, "url": query_without(query_dict, name, item)})
+    for active in filterset.active_filters():
+        name, item, label = active.name, active.value, active.label
+        if name == "synthetic":
+            label, shown = str(Synthetic(item).label), ""  # "Hide synthetic examples" says it all
+        elif name == "q":
+            shown = f"“{item}”"
+        elif name in FLAGS:
+            shown = ""  # the filter's label says it all
+        elif name in facets:
+            options = {option.value: option.label for option in facets[name].options}
+            shown = options.get(str(item), str(item))
+        else:
+            shown = str(item)
+        chips.append({"name": name, "label": label, "value": shown, "url": active.url})
     return chips
 
 
@@ -110,21 +98,24 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
         return synthetic_measure_count()
 
     @cached_property
+    def facets(self):
+        return MeasureFacets(self.filterset, count_real=bool(self.synthetic_count))
+
+    @cached_property
     def facet_counts(self):
-        self.filterset.count_real = bool(self.synthetic_count)
-        return self.filterset.cached_facet_counts()
+        return self.facets.cached_facet_counts()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = self.filterset.total(self.facet_counts)  # the facets have counted already
+        paginator.count = self.facets.total(self.facet_counts)  # the facets have counted already
         return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         counts = self.facet_counts
-        facets = filterset.facets(counts)
-        chips = active_filter_chips(filterset, facets, self.request.GET)
+        facets = self.facets.facets(counts)
+        chips = active_filter_chips(filterset, facets)
         removals = []
         if not context["paginator"].count:
             for name in filterset.active:
@@ -134,7 +125,7 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
                         {
                             "label": filterset.filters[name].label,
                             "count": found,
-                            "url": query_without(self.request.GET, name),
+                            "url": filterset.query(without=[name]),
                         }
                     )
         sort = filterset.sort_order
@@ -145,7 +136,7 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
         ]
         total = context["paginator"].count
         if self.synthetic_count:
-            real = filterset.real_count(counts)
+            real = self.facets.real_count(counts)
             context["result_split"] = {"real": real, "synthetic": total - real}
         chosen = filterset.active.get("synthetic", "")
         if self.synthetic_count or chosen or "synthetic" in filterset.errors:
@@ -227,14 +218,6 @@ class MeasureFeed(Feed):
             request.measure_filterset = MeasureFilter(request.GET, request=request)
         return request.measure_filterset
 
-    @staticmethod
-    def query(filterset):
-        params = filterset.data.copy()
-        for name in ("page", "sort"):
-            params.pop(name, None)
-        encoded = params.urlencode()
-        return f"?{encoded}" if encoded else ""
-
     def title(self, obj):
         return gettext("Published measures — Convention Monitoring Portal")
 
@@ -242,10 +225,10 @@ class MeasureFeed(Feed):
         return gettext("Policies and measures reported on the implementation of the 2005 Convention.")
 
     def link(self, obj):
-        return reverse("measures:measure-list") + self.query(obj)
+        return reverse("measures:measure-list") + obj.query(without=["sort"])
 
     def feed_url(self, obj):
-        return reverse("measures:measure-feed") + self.query(obj)
+        return reverse("measures:measure-feed") + obj.query(without=["sort"])
 
     def items(self, obj):
         return (
