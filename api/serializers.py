@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from experts.models import Body, Meeting, MeetingDocument, MeetingOrganiser, MeetingTopic, Outcome
+from measures.columns import IN_API
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Partner, Party
 
 
@@ -118,37 +119,7 @@ class MeasureSerializer(LinksMixin, PortalModelSerializer):
 
     class Meta:
         model = Measure
-        fields = [
-            "id",
-            "url",
-            "api_url",
-            "title",
-            "party",
-            "organisation",
-            "reported_by",
-            "report_year",
-            "period_start",
-            "period_end",
-            "main_features",
-            "results",
-            "financial_resources",
-            "financial_resources_usd",
-            "evaluated",
-            "evaluation_findings",
-            "goals",
-            "areas",
-            "domains",
-            "partners",
-            "outcomes",
-            "is_youth",
-            "is_preferential_treatment",
-            "is_innovative",
-            "language",
-            "source_url",
-            "published_at",
-            "updated_at",
-            "is_synthetic",
-        ]
+        fields = [column.api for column in IN_API]  # as measures/columns.py orders them
 
 
 class PartySerializer(LinksMixin, PortalModelSerializer):

@@ -2,11 +2,13 @@
 
 import gc
 from contextlib import contextmanager
+from operator import call, itemgetter
 
 from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from measures.columns import EXPORTED
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Partner, Party
 
 CHUNK_SIZE = 2000
@@ -28,69 +30,15 @@ def yes_no(value):
     return "yes" if value else "no"
 
 
-HEADER = [
-    "id",
-    "url",
-    "title",
-    "party",
-    "party_iso3",
-    "electoral_group",
-    "reported_by",
-    "organisation",
-    "report_year",
-    "period_start",
-    "period_end",
-    "goals",
-    "areas",
-    "domains",
-    "main_features",
-    "results",
-    "financial_resources",
-    "financial_resources_usd",
-    "partners",
-    "evaluated",
-    "evaluation_findings",
-    "youth",
-    "preferential_treatment",
-    "innovative_practice",
-    "language",
-    "source_url",
-    "published_at",
-    "updated_at",
-    # Last, so that the columns before it keep their places: "yes" for the examples generate_demo_data invents.
-    "is_synthetic",
-]
-#: The measure's own columns the rows read, as plain dicts: no model instances, for speed.
-MEASURE_FIELDS = (
-    "pk",
-    "title",
-    "party_id",
-    "reported_by",
-    "organisation_id",
-    "report_year",
-    "period_start",
-    "period_end",
-    "main_features",
-    "results",
-    "financial_resources",
-    "financial_resources_usd",
-    "evaluated",
-    "evaluation_findings",
-    "is_youth",
-    "is_preferential_treatment",
-    "is_innovative",
-    "language",
-    "source_url",
-    "published_at",
-    "updated_at",
-    "is_synthetic",
-)
+HEADER = [column.name for column in EXPORTED]
+#: The measure's own fields the rows read, as plain tuples: no model instances, for speed.
+MEASURE_FIELDS = tuple(dict.fromkeys(column.read.field for column in EXPORTED))
 
 
 def quoted(text):
     """`text` as one CSV field, quoted only where needed, exactly as csv.writer's QUOTE_MINIMAL writes it.
     str.replace and `in` run in C over the whole text, where csv.writer steps through it a character at a
-    time: the export writes ten times faster."""
+    time (docs/performance.md has the export's figures)."""
     if '"' in text:
         return '"' + text.replace('"', '""') + '"'
     if "," in text or "\n" in text or "\r" in text:
@@ -120,70 +68,58 @@ def year(value):
     return "" if value is None else str(value)
 
 
-def row(measure, related, url_prefix):
-    """The CSV fields of one measure (a tuple of MEASURE_FIELDS), in HEADER's order (headers are stable
-    identifiers scripts rely on). Every cell that can hold free text goes through text_cell(); the names
-    shared by many rows were encoded once, by Names and RelatedValues. Choices (reported_by, evaluated,
-    language) are the portal's own identifiers and need no quoting."""
-    (
-        pk,
-        title,
-        party_id,
-        reported_by,
-        organisation_id,
-        report_year,
-        period_start,
-        period_end,
-        main_features,
-        results,
-        financial_resources,
-        financial_resources_usd,
-        evaluated,
-        evaluation_findings,
-        is_youth,
-        is_preferential_treatment,
-        is_innovative,
-        language,
-        source_url,
-        published_at,
-        updated_at,
-        is_synthetic,
-    ) = measure
-    return [
-        str(pk),
-        f"{url_prefix}{pk}/",
-        text_cell(title),
-        related.names.parties[party_id],
-        reported_by,
-        related.names.organisations.get(organisation_id, ""),
-        year(report_year),
-        year(period_start),
-        year(period_end),
-        related.goals.get(pk, ""),
-        related.areas.get(pk, ""),
-        related.domains.get(pk, ""),
-        text_cell(main_features),
-        text_cell(results),
-        text_cell(financial_resources),
-        text_cell(financial_resources_usd),
-        related.partners.get(pk, ""),
-        evaluated,
-        text_cell(evaluation_findings),
-        yes_no(is_youth),
-        yes_no(is_preferential_treatment),
-        yes_no(is_innovative),
-        language,
-        text_cell(source_url),
-        published_at.isoformat() if published_at else "",
-        updated_at.isoformat() if updated_at else "",
-        yes_no(is_synthetic),
-    ]
+def timestamp(value):
+    return value.isoformat() if value else ""
+
+
+class Blank(dict):
+    """Cells by key, empty for a key without one."""
+
+    def __missing__(self, key):
+        return ""
+
+
+class Cells:
+    """The converters of one export, by the names the columns' `read.cell` give (measures/columns.py): each
+    turns the value of the column's `read.field` into the cell. Every cell that can hold free text goes through
+    text_cell(); the names shared by many rows were encoded once, by Names and RelatedValues. Choices
+    (reported_by, evaluated, language) are the portal's own identifiers and need no quoting."""
+
+    def __init__(self, related, url_prefix):
+        self.code = str
+        self.text = text_cell
+        self.year = year
+        self.flag = yes_no
+        self.timestamp = timestamp
+        # Every detail address differs only by its id. It needs no quoting: Django accepts only letters,
+        # digits, dots, hyphens and a port as the host.
+        self.url = (url_prefix.replace("{", "{{").replace("}", "}}") + "{}/").format
+        names = related.names
+        self.party = names.parties.__getitem__
+        self.party_iso3 = names.party_codes.__getitem__
+        self.electoral_group = names.electoral_groups.__getitem__
+        self.organisation = names.organisations.__getitem__
+        self.goals = related.goals.__getitem__
+        self.areas = related.areas.__getitem__
+        self.domains = related.domains.__getitem__
+        self.partners = related.partners.__getitem__
+
+    def row_maker(self):
+        """A function from a tuple of MEASURE_FIELDS to the measure's CSV fields, in HEADER's order (headers
+        are stable identifiers scripts rely on), each field through its column's converter."""
+        converters = [getattr(self, column.read.cell) for column in EXPORTED]
+        values_in_column_order = itemgetter(*(MEASURE_FIELDS.index(column.read.field) for column in EXPORTED))
+
+        def row(measure):
+            return list(map(call, converters, values_in_column_order(measure)))
+
+        return row
 
 
 def joined_by_measure(pairs, names=None, order=None):
     """{measure id: the cell "value; value"} from (measure id, value) pairs, renamed through `names` and
     sorted by `order` (value: sort key) if given. Measures with the same values share one cell."""
-    values_by_measure = {}
+    values_by_measure = Blank()
     for measure_id, value in pairs:
         values_by_measure.setdefault(measure_id, []).append(value)
     cells = {}
@@ -202,11 +138,11 @@ class Names:
     and names of areas and domains, in the active language and in their order, read once per export."""
 
     def __init__(self):
-        self.parties = {
-            party.pk: ",".join((text_cell(party.name), cell(party.iso3), cell(party.electoral_group)))
-            for party in Party.objects.all()
-        }
-        self.organisations = {pk: text_cell(name) for pk, name in Organisation.objects.values_list("pk", "name")}
+        parties = Party.objects.all()
+        self.parties = {party.pk: text_cell(party.name) for party in parties}
+        self.party_codes = {party.pk: cell(party.iso3) for party in parties}
+        self.electoral_groups = {party.pk: cell(party.electoral_group) for party in parties}
+        self.organisations = Blank((pk, text_cell(name)) for pk, name in Organisation.objects.values_list("pk", "name"))
         self.goals = dict(Goal.objects.values_list("pk", "number"))
         areas = AreaOfMonitoring.objects.order_by("position", "name_en", "pk")
         self.areas = {area.pk: area.name for area in areas}
@@ -241,7 +177,7 @@ class RelatedValues:
 
 def fetch_all(pairs):
     """The rows of a values_list() of ids and plain text, straight from the database driver: these columns
-    need none of the ORM's conversions, and skipping them per row halves the time on 300,000 links."""
+    need none of the ORM's conversions, which would otherwise run once per link."""
     sql, params = pairs.query.sql_with_params()
     with connections[pairs.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -269,10 +205,10 @@ def rows(measures, absolute_url=str):
     with collector_paused():
         related = RelatedValues(measures, names)
     # Every detail address differs only by its id: build one and vary the id rather than reverse 50,000 times.
-    # It needs no quoting: Django accepts only letters, digits, dots, hyphens and a port as the host.
     url_prefix = absolute_url(reverse("measures:measure-detail", args=[0]))[: -len("0/")]
+    row = Cells(related, url_prefix).row_maker()
     for measure in measures.values_list(*MEASURE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
-        yield row(measure, related, url_prefix)
+        yield row(measure)
 
 
 def csv_lines(measures, absolute_url=str, language=None):

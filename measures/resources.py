@@ -2,8 +2,8 @@
 
 Import keys: Parties by ISO 3166-1 alpha-3 code (``EU`` for the European Union), organisations, areas and
 domains by slug, goals by number. Several values in one cell are separated by ``|``. Every imported row
-becomes a new draft; a file with any bad row imports nothing. README.md ("Review workflow and roles")
-documents the columns; measures/data/sample_import.csv is a sample that imports cleanly.
+becomes a new draft; a file with any bad row imports nothing. measures/columns.py defines the columns and the
+documentation's table lists them; measures/data/sample_import.csv is a sample that imports cleanly.
 """
 
 from diff_match_patch import diff_match_patch
@@ -14,17 +14,11 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from measures.columns import IMPORTED
 from measures.export import FORMULA_PREFIXES, neutralise
 from measures.models import (
-    AreaOfMonitoring,
-    CulturalDomain,
-    Evaluated,
-    Goal,
     Measure,
-    Organisation,
     Party,
-    RecordLanguage,
-    ReportedBy,
 )
 
 SEPARATOR = "|"
@@ -151,64 +145,42 @@ class FlagWidget(widgets.BooleanWidget):
         return "yes" if value else "no"
 
 
-#: The columns an import reads, in order.
-IMPORT_COLUMNS = [
-    "title",
-    "party",
-    "reported_by",
-    "organisation",
-    "report_year",
-    "period_start",
-    "period_end",
-    "main_features",
-    "results",
-    "financial_resources",
-    "financial_resources_usd",
-    "evaluated",
-    "evaluation_findings",
-    "areas",
-    "goals",
-    "domains",
-    "is_youth",
-    "is_preferential_treatment",
-    "is_innovative",
-    "language",
-    "source_url",
-]
+#: The widgets the columns' `write.widget` name (measures/columns.py), built with the column's `write.args`.
+WIDGETS = {
+    "text": TextWidget,
+    "party": PartyWidget,
+    "choice": ChoiceWidget,
+    "slug": SlugWidget,
+    "many": StrictManyToManyWidget,
+    "integer": widgets.IntegerWidget,
+    "decimal": widgets.DecimalWidget,
+    "flag": FlagWidget,
+}
+#: The columns an import reads, by header, in order.
+IMPORT_COLUMNS = [column.header for column in IMPORTED]
 
 
 def column(name, widget, attribute=None):
     return fields.Field(attribute=attribute or name, column_name=name, widget=widget)
 
 
-class MeasureColumns(resources.ModelResource):
-    """The columns import and export share (README documents each one)."""
+def import_field(spec):
+    """The resource field of a column of measures/columns.py that an import reads."""
+    return column(spec.header, WIDGETS[spec.write.widget](*spec.write.args), spec.attribute)
 
-    title = column("title", TextWidget())
-    party = column("party", PartyWidget())
-    reported_by = column("reported_by", ChoiceWidget(ReportedBy, ReportedBy.PARTY))
-    organisation = column("organisation", SlugWidget(Organisation))
-    report_year = column("report_year", widgets.IntegerWidget())
-    period_start = column("period_start", widgets.IntegerWidget())
-    period_end = column("period_end", widgets.IntegerWidget())
-    main_features = column("main_features", TextWidget())
-    results = column("results", TextWidget())
-    financial_resources = column("financial_resources", TextWidget())
-    financial_resources_usd = column("financial_resources_usd", widgets.DecimalWidget())
-    evaluated = column("evaluated", ChoiceWidget(Evaluated, Evaluated.UNKNOWN))
-    evaluation_findings = column("evaluation_findings", TextWidget())
-    areas = column("areas", StrictManyToManyWidget(AreaOfMonitoring, "slug"))
-    goals = column("goals", StrictManyToManyWidget(Goal, "number"), attribute="goals_ticked")
-    domains = column("domains", StrictManyToManyWidget(CulturalDomain, "slug"))
-    is_youth = column("is_youth", FlagWidget())
-    is_preferential_treatment = column("is_preferential_treatment", FlagWidget())
-    is_innovative = column("is_innovative", FlagWidget())
-    language = column("language", ChoiceWidget(RecordLanguage, RecordLanguage.ENGLISH))
-    source_url = column("source_url", TextWidget())
 
-    class Meta:
-        model = Measure
-        fields = IMPORT_COLUMNS
+class MeasureColumnsMeta:
+    model = Measure
+    fields = IMPORT_COLUMNS
+
+
+#: The columns import and export share, as measures/columns.py describes them (README documents each one).
+#: Built by the resources' metaclass, as a class statement would, from the columns rather than one line each.
+MeasureColumns = type(resources.ModelResource)(
+    "MeasureColumns",
+    (resources.ModelResource,),
+    {"__module__": __name__, "Meta": MeasureColumnsMeta, **{spec.header: import_field(spec) for spec in IMPORTED}},
+)
 
 
 class PreviewDiff(resources.Diff):
