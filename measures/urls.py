@@ -1,7 +1,8 @@
 from django.urls import path
 
 from convention_portal.page_cache import cache_public_page
-from measures import directory_views, stats_views, views
+from measures import stats_views, views
+from measures.directory import views as directory_views
 
 app_name = "measures"
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from measures.filters_directory import (
+from measures.directory.filters import (
     ORGANISATION_SORTS,
     PARTY_SORTS,
     REPORT_SORTS,
@@ -17,9 +17,6 @@ from measures.filters_directory import (
     OrganisationFilter,
     PartyFilter,
     ReportStatusFilter,
-    organisations_with_measure_counts,
-    parties_with_measure_counts,
-    party_by,
 )
 from measures.models import (
     Measure,
@@ -68,16 +65,14 @@ class DirectoryListView(FilterView):
     sorts = {}
 
     def active_filters(self):
-        """The filters in use, each with the address of this page without it (to suggest or remove it)."""
-        active = []
-        for name, field in self.filterset.form.fields.items():
-            if name == "sort" or not any(self.request.GET.getlist(name)):
-                continue
-            remaining = self.request.GET.copy()
-            remaining.pop(name)
-            remaining.pop("page", None)
-            active.append({"name": name, "label": field.label, "url": f"?{remaining.urlencode()}"})
-        return active
+        """The filters asked for (valid or not), each with the address of this page without it (to suggest or
+        remove it)."""
+        filterset = self.filterset
+        return [
+            # A link to "" would come back to this very page, filters and all.
+            {"name": name, "label": filterset.form.fields[name].label, "url": filterset.query(without=[name]) or "?"}
+            for name in filterset.requested
+        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -95,7 +90,7 @@ class PartyListView(DirectoryListView):
     sorts = PARTY_SORTS
 
     def get_queryset(self):
-        return parties_with_measure_counts()
+        return Party.objects.with_measure_counts()
 
     def get_context_data(self, **kwargs):
         # How complete the list is: every Party recorded (whatever the filters) against the sources' count.
@@ -132,7 +127,7 @@ class PartyDetailView(DetailView):
         for cycle in ReportingCycle.objects.order_by("-year"):
             report = reports.get(cycle.pk)
             if report is None:
-                if party.entry_into_force and party.entry_into_force > party_by(cycle):
+                if not cycle.includes(party):
                     continue
                 report = PeriodicReport(party=party, cycle=cycle, status=cycle.status_without_report)
             else:
@@ -206,7 +201,7 @@ class OrganisationListView(DirectoryListView):
     sorts = ORGANISATION_SORTS
 
     def get_queryset(self):
-        return organisations_with_measure_counts()
+        return Organisation.objects.with_measure_counts()
 
 
 class OrganisationDetailView(DetailView):
