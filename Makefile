@@ -36,8 +36,10 @@ serve: install
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn convention_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --error-logfile -
 
+# The whole suite, spread over the machine's cores (pytest-xdist: one test database per worker).
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Figures, not pass/fail: synthetic measures in the database DATABASE_URL names, then timings.
 MEASURES ?= 50000
@@ -104,7 +106,7 @@ restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/portal-<time>.dump (or .sqlite3)" >&2; exit 2; }
 	$(PY) manage.py restore "$(FILE)"
 
-# The Nu Html Checker for tests/test_html_validity.py, installed from npm outside the repository (Java runs it);
+# The Nu Html Checker for tests/portal/test_html_validity.py, installed from npm outside the repository (Java runs it);
 # prints the path to give as VNU_JAR: VNU_JAR=$(make -s vnu) make test
 VNU_VERSION := 26.9.27
 VNU_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/portal-vnu

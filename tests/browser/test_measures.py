@@ -1,0 +1,79 @@
+"""A person filters the measures in a real browser, pages through them and switches to French."""
+
+import re
+
+import pytest
+
+from tests.factories import make_measure
+from tests.support.catalogue import build_catalogue
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalogue(db):
+    catalogue = build_catalogue()
+    for number in range(25):
+        measure = make_measure(
+            party=catalogue.parties["CAN"], status="published", title=f"Canadian cultural measure {number:02d}"
+        )
+        measure.areas.set([catalogue.areas["cultural-and-creative-sectors"]])
+    return catalogue
+
+
+def result_count(page):
+    return page.locator("#results-heading").inner_text()
+
+
+def test_tick_two_goals_and_a_party_then_page_and_switch_to_french(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/measures/")
+    assert result_count(page) == "31 measures"
+
+    page.get_by_role("checkbox", name=re.compile(r"^1\. Goal 1 in English")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^4\. Goal 4 in English")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^Canada \(")).check()
+    page.get_by_role("button", name="Apply filters").first.click()
+
+    page.wait_for_url(re.compile(r"/measures/\?"))
+    assert "goal=1" in page.url and "goal=4" in page.url and "party=CAN" in page.url
+    assert result_count(page) == "27 measures"
+    assert page.get_by_role("link", name=re.compile("Party: Canada")).is_visible()
+    assert page.get_by_role("checkbox", name=re.compile(r"^1\. Goal 1 in English")).is_checked()
+
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert "goal=4" in page.url and "party=CAN" in page.url
+    assert page.locator(".results-list > li").count() == 7
+    assert "Page 2 of 2" in page.locator(".pagination").inner_text()
+
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(re.compile(r"/fr/measures/\?"))
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert "goal=1" in page.url and "goal=4" in page.url and "party=CAN" in page.url and "page=2" in page.url
+    assert page.get_by_role("checkbox", name=re.compile(r"^4\. Objectif 4")).is_checked()
+    assert page.locator(".results-list > li").count() == 7
+
+
+def test_removing_a_chip_and_searching_from_home(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("searchbox", name="Search the measures").fill("Guanajuato")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/measures/\?q=Guanajuato"))
+    assert result_count(page) == "1 measure"
+    assert page.locator(".results-list mark").first.inner_text() == "Guanajuato"
+    page.get_by_role("link", name=re.compile("Search: “Guanajuato”")).click()
+    page.wait_for_url(re.compile(r"/measures/$"))
+    assert result_count(page) == "31 measures"
+
+
+def test_a_bad_value_shows_its_message_and_the_rest_works(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/measures/?goal=abc&party=SEN")
+    assert page.locator("#error-goal").inner_text().startswith("Unknown goal: abc.")
+    assert result_count(page) == "1 measure"
+
+
+def test_readable_at_360_pixels(page, live_server, catalogue):
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/", "/measures/?party=CAN", f"/measures/{catalogue.measures['cdce'].pk}/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
