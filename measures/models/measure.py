@@ -280,6 +280,9 @@ class Measure(RemembersValuesAsRead, RefusesControlCharacters, models.Model):
                 models.Index(fields=fields, condition=Q(status="published"), name=name)
                 for name, fields in FACET_GROUP_INDEXES.items()
             ),
+            # How many published measures are synthetic examples (the banner) or real (beside the total), read
+            # from this small index rather than the table.
+            models.Index(fields=["is_synthetic", "id"], condition=Q(status="published"), name="measure_synthetic_idx"),
         ]
 
     def __str__(self):
