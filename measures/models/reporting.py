@@ -207,8 +207,3 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
         today = today or timezone.localdate()
         deadline = self.cycle.deadline
         return self.status in self.NOT_YET_SUBMITTED and deadline is not None and deadline < today
-
-    @property
-    def submitted_when(self):
-        """The submission date, or else the year the source gives."""
-        return self.submission_date or self.submission_year
