@@ -132,6 +132,9 @@ def test_public_pages_filter_page_and_switch_language_under_the_policy(watched, 
 
 def test_the_admin_works_under_the_policy(watched, live_server, reference_data, superuser):
     page, watch = watched
+    # Read the database only while the browser is idle: on SQLite the live server shares this test's connection.
+    measure = Measure.objects.get(organisation__slug="cdce")
+    partners_before = measure.partners.count()
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Username").fill("root")
     page.get_by_label("Password").fill("a-long-test-password")
@@ -144,8 +147,6 @@ def test_the_admin_works_under_the_policy(watched, live_server, reference_data, 
     expect(page.locator(".action-counter")).to_contain_text("1 of")
 
     # Change form: filter_horizontal widgets built by script, an autocomplete and a new inline row.
-    measure = Measure.objects.get(organisation__slug="cdce")
-    partners_before = measure.partners.count()
     page.get_by_role("link", name=re.compile(r"^Provided support to other coalitions")).click()
     expect(page.locator("#id_areas_from")).to_be_visible()
     rows = page.locator("#partners-group tbody tr.form-row:not(.empty-form)")
@@ -161,6 +162,7 @@ def test_the_admin_works_under_the_policy(watched, live_server, reference_data, 
     expect(new_row.locator(".field-organisation .select2-selection__rendered")).to_contain_text("IFCCD")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator("ul.messagelist")).to_contain_text("was changed successfully")
+    page.wait_for_load_state("networkidle")
     assert measure.partners.count() == partners_before + 1
     partner = Partner.objects.get(measure=measure, name="International Federation of Coalitions")
     assert partner.organisation == Organisation.objects.get(slug="ifccd")
