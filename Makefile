@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run serve test bench lint format check messages backup restore housekeeping vnu load load-throughput faults
+.PHONY: install run serve worker test bench bench-import lint format check messages backup restore housekeeping vnu load load-throughput faults
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -25,15 +25,27 @@ run: install
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py create_demo_accounts
 	$(PY) manage.py generate_demo_data $(DEMO_DATA_OPTIONS)
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(WITH_WORKER) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production-style: gunicorn serving the app, WhiteNoise the collected static files.
+# The task worker (the back office's imports) beside the server, stopped with it (Ctrl+C). Its children too: while
+# developing it restarts itself on code changes, in a child process.
+WITH_WORKER = $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'pkill -TERM -P $$worker 2>/dev/null; kill $$worker 2>/dev/null' EXIT INT TERM;
+
+# The task worker alone, for production under a supervisor (docs/operations.md has a systemd unit): it takes
+# the import jobs from the database; several may run, on this machine or others sharing DATABASE_URL and storage.
+worker: install
+	$(PY) manage.py db_worker --no-reload --interval 1
+
+# Production-style: gunicorn serving the app, WhiteNoise the collected static files, and the task worker beside it
+# (or run `make worker` under its own supervisor instead: docs/operations.md).
 # Needs the production environment (DJANGO_DEBUG=off, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL).
 WORKERS ?= 3
 serve: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn convention_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --error-logfile -
 
 # The whole suite, spread over the machine's cores (pytest-xdist: one test database per worker).
@@ -95,9 +107,12 @@ messages: install
 backup: install
 	$(PY) manage.py backup
 
-# Daily clean-up: expired sessions, and sign-in logs (django-axes) older than 90 days.
+# Daily clean-up: expired sessions, sign-in logs (django-axes) older than 90 days, import files past their retention
+# (IMPORT_FILE_RETENTION_DAYS), stalled import jobs, and the task queue's finished tasks older than 14 days.
 housekeeping: install
 	$(PY) manage.py clearsessions
+	$(PY) manage.py prune_imports
+	$(PY) manage.py prune_db_task_results --min-age-days 14
 	$(PY) manage.py axes_reset_logs --age 90
 	$(PY) manage.py axes_reset_failure_logs --age 90
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
     "axes",
     "core",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "experts",
     "api",
     "operations",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +109,12 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker and the web process share the file: readers go on while an import writes (WAL), and a
+    # writer waits for the other's transaction rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs hundreds of milliseconds to seconds on queries PostgreSQL merely estimates as
     # large (facet counts and exports over 50,000 measures), and never pays back on a web application's queries.
@@ -139,8 +148,27 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # While developing (and in tests, which run with debug forced off), WhiteNoise serves the app folders'
 # files without collectstatic; in production only the collected, hashed ones.
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploaded files (import files, until their job's retention ends): on this machine's disk by default; in an
+# S3-compatible object store when S3_BUCKET is set, so that the task worker may run on another machine
+# (docs/operations.md: needs `pip install django-storages[s3]`, credentials from the usual AWS_* variables).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+                "location": os.environ.get("S3_PREFIX", "portal"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -257,6 +285,28 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# The task worker tells the web process how far an import has gone (imports.models.ImportJob.report_progress):
+# a cache both processes read, Redis in production, files on this machine without it.
+CACHES["progress"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "progress"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PROGRESS_CACHE_DIR") or str(BASE_DIR / "var" / "progress"),
+    }
+)
+
+# Background work (imports) runs in `manage.py db_worker`, which takes its tasks from the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Bulk import of measures (docs/import.md). An upload larger than this is refused before it is stored.
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
+# An XLSX is a ZIP: one that would expand beyond this when opened is refused unread (a "ZIP bomb").
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_XLSX_UNCOMPRESSED_MB", 500, minimum=1) * 1024 * 1024
+# Days an uploaded file is kept once its job is done (or refused), before `make housekeeping` deletes it.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 7, minimum=0)
+# A job whose worker has told no progress for this long is marked failed by housekeeping (the worker died).
+IMPORT_STALLED_MINUTES = env_int("IMPORT_STALLED_MINUTES", 30, minimum=1)
 # How long a public page stays cached for anonymous visitors; any change to the data empties it at once.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
 

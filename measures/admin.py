@@ -17,12 +17,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import is_reviewer, represented
 from core.validators import validate_no_control_characters
+from imports.views import ImportViews
 from measures import workflow
 from measures.models import (
     AreaOfMonitoring,
@@ -37,7 +38,7 @@ from measures.models import (
     PeriodicReport,
     ReportingCycle,
 )
-from measures.resources import MeasureExportResource, MeasureImportResource
+from measures.resources import MeasureExportResource
 
 
 def site_url(request):
@@ -379,7 +380,7 @@ class MeasureChangeList(ChangeList):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
+class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
     form = MeasureAdminForm
     history_list_display = ["status"]
     list_display = ("title", "party", "reported_by", "organisation", "report_year", "status", "updated_at")
@@ -401,7 +402,8 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
     inlines = [PartnerInline]
     show_full_result_count = False
     actions = ["submit_selected", "publish_selected"]
-    import_formats = [base_formats.CSV, base_formats.XLSX]
+    # The export's button beside the import's (imports/views.py serves the import pages).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     export_formats = [base_formats.CSV, base_formats.XLSX]
     fieldsets = (
         (
@@ -570,6 +572,7 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
 
     def get_urls(self):
         return [
+            *self.import_urls(),
             path(
                 "<path:object_id>/transition/<slug:move>/",
                 self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.transition_view)),
@@ -642,22 +645,15 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
 
     # Import and export --------------------------------------------------------------------------------------
 
-    def has_import_permission(self, request):
-        return is_reviewer(request.user) and request.user.has_perm("measures.add_measure")
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
-    def get_import_resource_classes(self, request):
-        return [MeasureImportResource]
-
     def get_export_resource_classes(self, request):
         return [MeasureExportResource]
-
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
 
     def get_export_queryset(self, request):
         return (
@@ -665,7 +661,7 @@ class MeasureAdmin(ImportExportMixin, ScopedHistoryAdmin):
             .get_export_queryset(request)
             .defer(None)  # the changelist leaves the long texts out; the export writes them
             .select_related("party", "organisation")
-            .prefetch_related("areas", "domains", "goals_ticked")
+            .prefetch_related("areas", "domains", "goals_ticked", "partners")
         )
 
     def get_valid_export_item_pks(self, request):

@@ -290,6 +290,24 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def uploads_out_of_the_repository(tmp_path_factory):
+    """Uploaded files (import jobs) and the workers' progress go to this run's temporary folders, not media/ and
+    var/ in the working tree."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    progress = tmp_path_factory.mktemp("progress")
+    os.environ["MEDIA_ROOT"], os.environ["PROGRESS_CACHE_DIR"] = str(media), str(progress)  # for worker processes
+    from django.conf import settings
+
+    caches = {**settings.CACHES}
+    if caches["progress"]["BACKEND"].endswith("FileBasedCache"):
+        caches["progress"] = {**caches["progress"], "LOCATION": str(progress)}
+    with override_settings(MEDIA_ROOT=str(media), CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def english_between_tests():
     """A request to /fr/ or /es/ leaves its language active; every test starts and ends in English.

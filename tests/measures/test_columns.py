@@ -9,13 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from api.serializers import MeasureSerializer
+from imports.columns_doc import markdown_table
+from imports.rows import Converters
 from measures import columns, export
-from measures.resources import IMPORT_COLUMNS, WIDGETS, MeasureExportResource, MeasureImportResource
+from measures.resources import IMPORT_COLUMNS, WIDGETS, MeasureExportResource
 
 BASE_DIR = Path(settings.BASE_DIR)
 SAMPLE = BASE_DIR / "measures" / "data" / "sample_import.csv"
 # Where the table of import columns is documented: docs/ once the README is split up, the README before.
-DOCUMENTS = [BASE_DIR / "docs" / "workflow.md", BASE_DIR / "README.md"]
+DOCUMENTS = [BASE_DIR / "docs" / "import.md"]
 
 #: The public CSV's headers as published: scripts rely on their names and places, so new columns go after them.
 PUBLISHED_HEADER = [
@@ -102,10 +104,13 @@ class TestImport:
     def test_the_documented_table_lists_the_imported_columns_in_order(self):
         assert documented_import_columns() == [column.header for column in columns.IMPORTED]
 
+    def test_the_documented_table_is_the_generated_one(self):
+        """docs/import.md holds `manage.py import_measures --columns`' output as it is."""
+        assert markdown_table() in DOCUMENTS[0].read_text(encoding="utf-8")
+
     def test_the_resources_read_the_imported_columns_in_order(self):
         headers = [column.header for column in columns.IMPORTED]
         assert headers == IMPORT_COLUMNS
-        assert [field.column_name for field in MeasureImportResource().get_import_fields()] == headers
         assert [field.column_name for field in MeasureExportResource().get_export_fields()] == [
             "id",
             *headers,
@@ -118,8 +123,10 @@ class TestImport:
         with SAMPLE.open(encoding="utf-8", newline="") as sample:
             assert next(csv.reader(sample)) == IMPORT_COLUMNS
 
-    def test_every_widget_is_known(self):
-        assert {column.write.widget for column in columns.IMPORTED} <= set(WIDGETS)
+    def test_every_kind_of_cell_is_read_by_the_import_and_rendered_by_the_export(self):
+        kinds = {column.write.widget for column in columns.IMPORTED}
+        assert kinds <= set(WIDGETS)
+        assert all(callable(getattr(Converters, kind, None)) for kind in kinds)
 
 
 class TestApi:

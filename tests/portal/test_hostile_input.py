@@ -299,8 +299,8 @@ def test_the_admin_refuses_control_characters_and_keeps_what_was_typed(world, ch
     assert not Measure.objects.filter(title__startswith="Before").exists()
 
 
-def test_the_import_refuses_script_addresses_and_control_characters(world):
-    from tests.measures.test_import_export import IMPORT_URL, csv_bytes, good_row, preview, row_errors
+def test_the_import_refuses_script_addresses_and_control_characters(world, monkeypatch):
+    from tests.support.imports import csv_bytes, good_row, import_through_the_back_office
 
     world.party.iso3 = "CAN"
     world.party.save()
@@ -313,9 +313,9 @@ def test_the_import_refuses_script_addresses_and_control_characters(world):
             good_row(title="Bell\x07in the title"),
         ]
     )
-    response = preview(client, content)
-    assert response.status_code == 200, IMPORT_URL
-    errors = row_errors(response)
+    job = import_through_the_back_office(client, monkeypatch, content)
+    assert job.state == "invalid"
+    errors = list(job.problems.values_list("message", flat=True))
     assert errors.count("Enter a web address starting with http:// or https://.") == 3
     assert any("control characters" in error for error in errors)
     assert not Measure.objects.exists()
@@ -393,8 +393,9 @@ def test_a_formula_typed_anywhere_in_a_row_is_neutralised(client, world, cell):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_the_back_office_export_neutralises_formulas_and_imports_back_unchanged(world, file_format):
-    from tests.measures.test_import_export import CSV_FORMAT, XLSX_FORMAT, TestExport, confirm, preview
+def test_the_back_office_export_neutralises_formulas_and_imports_back_unchanged(world, file_format, monkeypatch):
+    from tests.measures.test_import_export import CSV_FORMAT, XLSX_FORMAT, TestExport
+    from tests.support.imports import import_through_the_back_office
 
     formula = '=HYPERLINK("http://evil","x")'
     world.party.iso3 = "CAN"
@@ -415,9 +416,8 @@ def test_the_back_office_export_neutralises_formulas_and_imports_back_unchanged(
         "'-2+3",
         "'@SUM(1)",
     )
-    imported = preview(client, content, name=f"export.{file_format}", file_format=code)
-    assert not imported.context["result"].has_validation_errors()
-    confirm(client, imported)
+    job = import_through_the_back_office(client, monkeypatch, content, f"export.{file_format}", duplicates="import")
+    assert (job.state, job.imported_count) == ("done", 1)
     copy = Measure.objects.filter(status=Measure.Status.DRAFT).order_by("-pk").first()
     assert (copy.title, copy.main_features, copy.results, copy.financial_resources) == (
         formula,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from convention_portal import page_cache
 from measures import classification
+from measures.bulk import Links, insert_rows
 from measures.models import (
     CLASSIFICATION_BITS,
     AreaOfMonitoring,
@@ -114,23 +115,6 @@ class TextMaker:
         sentences = self.rng.choices(self.pool, k=count)
         middle = count // 2
         return " ".join(sentences[:middle]) + "\n\n" + " ".join(sentences[middle:])
-
-
-def insert_rows(model, columns, rows):
-    """Plain multi-row INSERTs for rows that need neither signals nor ids back (link tables, partners):
-    a fraction of the cost of building a model instance per row."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, (connection.features.max_query_params or 30000) // len(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            values = ", ".join([placeholders] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", [value for row in chunk for value in row])
 
 
 def rows_pointing_at_measures():
@@ -310,18 +294,17 @@ class Command(BaseCommand):
         return Organisation.objects.bulk_create(organisations)
 
     def link(self, measures, links):
-        area_rows, domain_rows, ticked_rows, goal_rows, partners = [], [], [], [], []
+        rows, partners = Links(), []
         for measure, (areas, domains, ticked, goal_ids, partner_specs) in zip(measures, links, strict=True):
-            area_rows += [(measure.pk, area.pk) for area in areas]
-            domain_rows += [(measure.pk, domain.pk) for domain in domains]
-            ticked_rows += [(measure.pk, goal.pk) for goal in ticked]
-            goal_rows += [(measure.pk, goal_id) for goal_id in goal_ids]
+            rows.add(
+                measure.pk,
+                [area.pk for area in areas],
+                [domain.pk for domain in domains],
+                [goal.pk for goal in ticked],
+                goal_ids,
+            )
             partners += [
                 (measure.pk, name, entity_type, position) for position, (name, entity_type) in enumerate(partner_specs)
             ]
-        # Bulk inserts send no m2m_changed signal, so the stored goals are written here directly.
-        insert_rows(Measure.areas.through, ("measure", "areaofmonitoring"), area_rows)
-        insert_rows(Measure.domains.through, ("measure", "culturaldomain"), domain_rows)
-        insert_rows(Measure.goals_ticked.through, ("measure", "goal"), ticked_rows)
-        insert_rows(Measure.goals.through, ("measure", "goal"), goal_rows)
+        rows.insert()
         insert_rows(Partner, ("measure", "name", "entity_type", "position"), partners)
