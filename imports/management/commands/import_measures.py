@@ -1,7 +1,6 @@
 """`manage.py import_measures FILE`: the secretariat's full loads, through the same check and save as the back
 office's import (imports/engine.py): every row checked first, then all rows saved as drafts, or none."""
 
-import sys
 import time
 
 from django.contrib.auth import get_user_model
@@ -12,6 +11,11 @@ from accounts.roles import REVIEW_PERMISSION, REVIEWERS
 from imports import engine
 from imports.columns_doc import markdown_table
 from imports.rows import Importer
+
+
+def counted(count, noun):
+    """“1 row”, “5,000 rows”."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 class Progress:
@@ -28,13 +32,13 @@ class Progress:
             return
         rate = rows / max(time.perf_counter() - self.started, 1e-9)
         share = f" ({fraction:.0%} of the file)" if fraction is not None else ""
-        self.stream.write(f"\r{self.label}: {rows:,} rows{share}, {rate:,.0f} rows/s ")
+        self.stream.write(f"\r{self.label}: {rows:,} rows{share}, {rate:,.0f} rows/s ", ending="")
         self.stream.flush()
         self.shown = True
 
     def clear(self):
         if self.shown:
-            self.stream.write("\r\033[K")
+            self.stream.write("\r\033[K", ending="")
             self.shown = False
 
 
@@ -74,7 +78,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{importer.user.username} may not import measures (no role and no organisation or Party)."
             )
-        stderr = sys.stderr
+        stderr = self.stderr
         try:
             fileobj = open(file, "rb")  # noqa: SIM115 - closed below, after both passes
         except OSError as error:
@@ -82,15 +86,16 @@ class Command(BaseCommand):
         with fileobj:
             outcome = self.check_file(fileobj, file, importer, stderr)
             if not outcome.valid:
+                verb = "has" if outcome.rows_with_errors == 1 else "have"
                 raise CommandError(
-                    f"{outcome.rows_with_errors:,} of {outcome.rows:,} rows have errors "
-                    f"({outcome.problems:,} problems, listed above): nothing was imported."
+                    f"{counted(outcome.rows_with_errors, 'row')} of {outcome.rows:,} {verb} errors "
+                    f"({counted(outcome.problems, 'problem')}, listed above): nothing was imported."
                 )
             if dry_run:
                 self.stdout.write(
-                    f"Checked {outcome.rows:,} rows in {outcome.seconds:.1f} s "
+                    f"Checked {counted(outcome.rows, 'row')} in {outcome.seconds:.1f} s "
                     f"({outcome.rows_per_second:,.0f} rows/s): "
-                    f"no errors, {outcome.duplicates:,} repeated rows. Nothing saved (--dry-run)."
+                    f"no errors, {counted(outcome.duplicates, 'repeated row')}. Nothing saved (--dry-run)."
                 )
                 return
             fileobj.seek(0)
@@ -103,8 +108,8 @@ class Command(BaseCommand):
             progress.clear()
         total = outcome.seconds + saved.seconds
         self.stdout.write(
-            f"Read {saved.rows:,} rows; imported {saved.imported:,} as drafts of {importer.user.username}, "
-            f"skipped {saved.skipped:,} repeated rows. Check {outcome.seconds:.1f} s "
+            f"Read {counted(saved.rows, 'row')}; imported {saved.imported:,} as drafts of {importer.user.username}, "
+            f"skipped {counted(saved.skipped, 'repeated row')}. Check {outcome.seconds:.1f} s "
             f"({outcome.rows_per_second:,.0f} rows/s), import {saved.seconds:.1f} s "
             f"({saved.rows_per_second:,.0f} rows/s), {total:.1f} s in all."
         )
@@ -116,7 +121,7 @@ class Command(BaseCommand):
             progress.clear()
             where = f"line {problem.line:,}" if problem.line else "file"
             kind = "repeated" if problem.warning else "error"
-            stderr.write(f"{kind}: {where}, {problem.column or '-'}: {problem.message}\n")
+            stderr.write(f"{kind}: {where}, {problem.column or '-'}: {problem.message}")
 
         try:
             outcome = engine.check(fileobj, name, importer, on_problem=report, on_progress=progress)
