@@ -17,7 +17,7 @@ file's rows (measures/data/sample_import.csv, every column) in turn, with texts 
 (main features 400 to 2,000 characters, results 200 to 1,300). They are deleted after each size, so that sizes do
 not pile up (nor count as repeats of each other) and the database is left as it was found.
 
-The script runs `migrate` and `load_reference_data` itself (both keep what the database holds); give it a
+The script runs `migrate` itself, and `load_reference_data` when the database has no Parties yet; give it a
 database of its own:
 
     DATABASE_URL=sqlite:////tmp/bench-import.sqlite3 python -m bench.imports --rows 5000 50000
@@ -187,7 +187,7 @@ def delete_benchmark_rows():
 def run_child(step, username, path=None):
     """Run one pass in a fresh Python process; returns what it printed (a dict).
 
-    A fresh process per pass: its peak memory (ru_maxrss) is that pass's alone, not the largest of the run.
+    A fresh process per pass: its peak memory is that pass's alone, not the largest of the run.
     """
     command = [sys.executable, "-m", "bench.imports", "--child", step, "--user", username]
     if path:
@@ -207,6 +207,19 @@ def run_child(step, username, path=None):
         sys.stderr.write(finished.stderr)
         raise SystemExit(f"the {step} pass failed (exit status {finished.returncode}); its stderr is above")
     return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mb():
+    """This process's peak resident memory, in MB.
+
+    VmHWM, this process's own high-water mark, rather than ru_maxrss: Linux carries ru_maxrss over a fork and an
+    exec, so a child's would never read less than its parent's size when it was started.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux, bytes on macOS
 
 
 def child(step, username, path):
@@ -240,8 +253,7 @@ def child(step, username, path):
             "imported": outcome.imported,
             "seconds": outcome.seconds,
         }
-    # Linux gives ru_maxrss in kilobytes.
-    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_mb"] = peak_rss_mb()
     print(json.dumps(figures))
 
 
@@ -284,8 +296,13 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
+    from measures.models import Party
+
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("load_reference_data", stdout=io.StringIO())
+    # Only into a database without it: each run of the command records one more history entry for the reference
+    # data's sample measure, and the run should leave the database as it found it.
+    if not Party.objects.exists():
+        call_command("load_reference_data", stdout=io.StringIO())
     username, created = importer_username()
     try:
         if leftovers := delete_benchmark_rows():

@@ -110,11 +110,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The task worker and the web process share the file: readers go on while an import writes (WAL), and a
-    # writer waits for the other's transaction rather than failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
-    )
+    # The task worker and the web process share the file: pages are read while an import writes (WAL; each
+    # request's transaction takes the write lock only when it writes), and a writer waits for the other's
+    # transaction rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"init_command": "PRAGMA journal_mode=WAL;", "timeout": 30})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs hundreds of milliseconds to seconds on queries PostgreSQL merely estimates as
     # large (facet counts and exports over 50,000 measures), and never pays back on a web application's queries.
