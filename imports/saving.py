@@ -43,22 +43,20 @@ def save_batch(candidates, user, organisation_names):
 
     history_by_measure = {record.id: record.pk for record in history}
     for attribute, (model_name, related_field) in HISTORY_LINKS.items():
-        # simple-history's rows for a link copy the link row's id: the links are created with theirs returned.
-        through = getattr(Measure, attribute).through
-        rows = [
-            through(measure_id=measure.pk, **{f"{related_field}_id": related.pk})
+        # simple-history's rows for a link copy the link row's id: the links are inserted with theirs returned.
+        links = [
+            (measure.pk, related.pk)
             for measure, candidate in zip(measures, candidates, strict=True)
             for related in getattr(candidate, attribute)
         ]
-        through.objects.bulk_create(rows)
-        apps.get_model("measures", model_name).objects.bulk_create(
-            apps.get_model("measures", model_name)(
-                id=row.pk,
-                history_id=history_by_measure[row.measure_id],
-                measure_id=row.measure_id,
-                **{f"{related_field}_id": getattr(row, f"{related_field}_id")},
-            )
-            for row in rows
+        ids = insert_rows(getattr(Measure, attribute).through, ("measure", related_field), links, returning="id")
+        insert_rows(
+            apps.get_model("measures", model_name),
+            ("id", "history", "measure", related_field),
+            [
+                (link_id, history_by_measure[measure_id], measure_id, related_id)
+                for link_id, (measure_id, related_id) in zip(ids, links, strict=True)
+            ],
         )
     insert_rows(
         Measure.goals.through,

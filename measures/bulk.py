@@ -9,22 +9,30 @@ from django.db import connections
 from measures.models import Measure
 
 
-def insert_rows(model, columns, rows, using="default"):
-    """Plain multi-row INSERTs for rows that need neither signals nor ids back (link tables, partners):
-    a fraction of the cost of building a model instance per row."""
+def insert_rows(model, columns, rows, using="default", returning=None):
+    """Plain multi-row INSERTs for rows that need no signals (link tables, partners): a fraction of the cost of
+    building a model instance per row. With `returning` (a column), the values it got, in the rows' order (the
+    order PostgreSQL and SQLite return a multi-row INSERT's rows in, which Django's bulk_create relies on too)."""
+    returned = []
     if not rows:
-        return
+        return returned
     connection = connections[using]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    suffix = f" RETURNING {quote(returning)}" if returning else ""
     per_statement = max(1, (connection.features.max_query_params or 30000) // len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             values = ", ".join([placeholders] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", [value for row in chunk for value in row])
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values}{suffix}", [value for row in chunk for value in row]
+            )
+            if returning:
+                returned += [row[0] for row in cursor.fetchall()]
+    return returned
 
 
 class Links:

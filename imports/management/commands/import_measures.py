@@ -12,6 +12,9 @@ from imports import engine
 from imports.columns_doc import markdown_table
 from imports.rows import Importer
 
+#: Repeated rows written out one by one before the rest are only counted.
+REPEATED_SHOWN = 20
+
 
 def counted(count, noun):
     """“1 row”, “5,000 rows”."""
@@ -117,7 +120,16 @@ class Command(BaseCommand):
     def check_file(self, fileobj, name, importer, stderr):
         progress = Progress(stderr, "Checking")
 
+        repeated = 0
+
         def report(problem):
+            nonlocal repeated
+            if problem.warning:
+                # Every error is listed (it is the report); repeated rows, which only ask for a choice, are shown
+                # up to a point and then counted.
+                repeated += 1
+                if repeated > REPEATED_SHOWN:
+                    return
             progress.clear()
             where = f"line {problem.line:,}" if problem.line else "file"
             kind = "repeated" if problem.warning else "error"
@@ -130,6 +142,8 @@ class Command(BaseCommand):
             where = f"line {refused.line:,}: " if refused.line else ""
             raise CommandError(f"{where}{refused} Nothing was imported.") from None
         progress.clear()
+        if repeated > REPEATED_SHOWN:
+            stderr.write(f"… and {counted(repeated - REPEATED_SHOWN, 'more repeated row')} (see --duplicates).")
         return outcome
 
     def user(self, username):
