@@ -333,6 +333,13 @@ class TestAccess:
                 assert intruder.post(url, {"csrfmiddlewaretoken": token, "duplicates": "skip"}).status_code == 404
         assert client.get(reverse("admin:measures_measure_import_job", args=[uuid.uuid4()])).status_code == 404
 
+    def test_an_upload_without_the_csrf_token_is_refused(self, client):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("measures.csv", csv_bytes([good_row()]))})
+        assert response.status_code == 403
+        assert not ImportJob.objects.exists()
+
     def test_an_anonymous_visitor_is_sent_to_sign_in(self, reference_data):
         from django.test import Client
 
