@@ -364,7 +364,7 @@ class TestAccess:
 
 
 class TestRoles:
-    """Who may import what: the secretariat anything; an editor their organisation's; a focal point their Party's."""
+    """Who may import what, row by row: tests/workflow/test_permissions.py (IMPORT_POLICY)."""
 
     @pytest.fixture
     def world(self, reference_data):
@@ -373,35 +373,6 @@ class TestRoles:
         world.party.save()
         world.other_party.save()
         return world
-
-    def rows(self, world):
-        return {
-            "own organisation": good_row(party="HOM", reported_by="civil_society", organisation="own-coalition"),
-            "implied": good_row(party="HOM", reported_by="", organisation=""),
-            "other organisation": good_row(party="HOM", reported_by="civil_society", organisation="other-coalition"),
-            "own Party": good_row(party="HOM", reported_by="party"),
-            "other Party": good_row(party="AWY", reported_by="party"),
-        }
-
-    @pytest.mark.parametrize(
-        ("who", "allowed"),
-        [
-            ("reviewer", {"own organisation", "implied", "other organisation", "own Party", "other Party"}),
-            ("editor", {"own organisation", "implied"}),
-            ("focal_point", {"own Party", "implied"}),
-        ],
-    )
-    def test_each_row_is_checked_against_the_importers_reach(self, world, monkeypatch, who, allowed):
-        client = client_for(getattr(world, who))
-        for label, row in self.rows(world).items():
-            job = import_through_the_back_office(client, monkeypatch, csv_bytes([{**row, "title": label}]))
-            if label in allowed:
-                assert (job.state, job.imported_count) == (JOB_STATE.DONE, 1), label
-                measure = Measure.objects.get(title=label)
-                assert (measure.status, measure.created_by) == (Measure.Status.DRAFT, getattr(world, who))
-            else:
-                assert job.state == JOB_STATE.INVALID, label
-                assert not Measure.objects.filter(title=label).exists(), label
 
     def test_an_editor_imports_fifty_of_their_own_and_they_are_theirs(self, world, monkeypatch):
         client = client_for(world.editor)

@@ -268,7 +268,6 @@ def test_an_unknown_move_is_a_404(world):
         reverse("admin:auth_group_changelist"),
         reverse("admin:accounts_membership_changelist"),
         reverse("admin:measures_partner_changelist"),
-        reverse("admin:measures_measure_import"),
     ],
 )
 def test_an_editor_cannot_touch_reference_data_users_groups_or_memberships(world, url):
@@ -472,3 +471,63 @@ class TestDemoAccounts:
         with pytest.raises(CommandError):
             call_command("create_demo_accounts", stdout=io.StringIO())
         assert not User.objects.exists()
+
+
+# Bulk import: each row checked against the importer's reach ---------------------------------------------------
+
+#   own-org / other-org      reported by civil society for the editor's organisation / another one
+#   own-party / other-party  reported by the focal point's Party / another Party
+#   …-implied                `reported_by` and `organisation` left empty: the importer's own, if they have one
+IMPORT_POLICY = """
+role          row                 imported
+editor        own-org             yes
+editor        own-org-implied     yes
+editor        other-org           no
+editor        own-party           no
+focal-point   own-party           yes
+focal-point   own-party-implied   yes
+focal-point   other-party         no
+focal-point   own-org             no
+reviewer      own-org             yes
+reviewer      other-org           yes
+reviewer      other-party         yes
+superuser     other-org           yes
+superuser     other-party         yes
+"""
+
+IMPORT_ROWS = {
+    "own-org": {"party": "HOM", "reported_by": "civil_society", "organisation": "own-coalition"},
+    "own-org-implied": {"party": "HOM", "reported_by": "", "organisation": ""},
+    "other-org": {"party": "HOM", "reported_by": "civil_society", "organisation": "other-coalition"},
+    "own-party": {"party": "HOM", "reported_by": "party"},
+    "own-party-implied": {"party": "HOM", "reported_by": ""},
+    "other-party": {"party": "AWY", "reported_by": "party"},
+}
+
+
+def import_cases():
+    _header, *rows = [line.split() for line in IMPORT_POLICY.strip().splitlines()]
+    for role, row, outcome in rows:
+        yield pytest.param(role, row, outcome == "yes", id=f"{role}-imports-{row}")
+
+
+@pytest.mark.parametrize(("role", "row", "allowed"), import_cases())
+def test_import_policy(world, monkeypatch, role, row, allowed):
+    from imports.models import ImportJob
+    from tests.support.imports import csv_bytes, import_through_the_back_office
+
+    world.party.iso3, world.other_party.iso3 = "HOM", "AWY"
+    world.party.save()
+    world.other_party.save()
+    user = actor(world, role)
+    title = f"Imported by {role}: {row}"
+    job = import_through_the_back_office(
+        client_for(user), monkeypatch, csv_bytes([{**IMPORT_ROWS[row], "title": title}])
+    )
+    if allowed:
+        assert (job.state, job.imported_count) == (ImportJob.State.DONE, 1)
+        measure = Measure.objects.get(title=title)
+        assert (measure.status, measure.created_by) == (Measure.Status.DRAFT, user)
+    else:
+        assert job.state == ImportJob.State.INVALID
+        assert not Measure.objects.filter(title=title).exists()
