@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,7 +71,10 @@ class Outcome:
 
 
 class DuplicateFinder:
-    """Marks rows repeating an earlier row of the file (by line) or a recorded measure (by id), one query a batch."""
+    """Marks rows repeating an earlier row of the file (by line) or a recorded measure (by id), one query a batch.
+
+    The rows seen are remembered by a hash of their key, not the key (which holds the title): a few dozen bytes a
+    row, however long the titles."""
 
     def __init__(self):
         self.seen = {}
@@ -85,16 +89,16 @@ class DuplicateFinder:
             recorded.setdefault((reported_by, party_id, reporter, title.casefold(), year), pk)
         for candidate in candidates:
             key = candidate.duplicate_key
-            if key in self.seen:
+            if hash(key) in self.seen:
                 candidate.duplicate_of = _("the same reporter, title and report year as line %(line)s") % {
-                    "line": f"{self.seen[key]:,}"
+                    "line": number_format(self.seen[hash(key)], force_grouping=True)
                 }
             elif key in recorded:
                 candidate.duplicate_of = _(
                     "a measure already recorded (no. %(id)s) has the same reporter, title and report year"
                 ) % {"id": recorded[key]}
             else:
-                self.seen[key] = candidate.line
+                self.seen[hash(key)] = candidate.line
 
 
 def preview_row(line, result, reader):
