@@ -78,7 +78,13 @@ class Candidate:
         """Same reporter (the Party, or the organisation for civil society), title and report year."""
         fields = self.fields
         reporter = fields.get("organisation_id") if fields["reported_by"] == ReportedBy.CIVIL_SOCIETY else None
-        return (fields["reported_by"], fields["party_id"], reporter, fields["title"].casefold(), fields["report_year"])
+        return (
+            fields["reported_by"],
+            fields["party_id"],
+            reporter,
+            fields["title"].casefold(),
+            fields.get("report_year"),
+        )
 
     def measure(self, user):
         """The new draft, with its stored classification (bulk inserts send no m2m signal)."""

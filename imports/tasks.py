@@ -151,7 +151,10 @@ def import_job(job):
         set_state(
             job,
             JobState.INVALID,
-            message=_("Since the check, some rows have become wrong (%(reason)s) Check the file again.")
+            message=_(
+                "Nothing was imported: since the check, the file or the records it refers to have changed. "
+                "%(reason)s Upload the file again to see what is wrong now."
+            )
             % {"reason": refused},
             finished_at=timezone.now(),
         )

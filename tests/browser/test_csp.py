@@ -170,12 +170,13 @@ def test_the_admin_works_under_the_policy(watched, live_server, reference_data, 
     page.get_by_role("link", name="History").click()
     expect(page.locator("#change-history")).to_be_visible()
 
-    # Import: choosing a file picks its format (django-import-export's guess_format.js), then the preview.
+    # Import: the upload answers with the job's page, whose script (static/js/import_progress.js) follows the job.
     page.goto(f"{live_server.url}/admin/measures/measure/import/")
-    page.locator("#id_import_file").set_input_files(SAMPLE_IMPORT)
-    expect(page.locator("#id_format option:checked")).to_have_text(re.compile("csv", re.IGNORECASE))
-    page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_role("button", name="Confirm import")).to_be_visible()
+    page.get_by_label("File of measures (CSV or XLSX)").set_input_files(SAMPLE_IMPORT)
+    with page.expect_response(re.compile(r"/progress\.json$")) as progress:
+        page.get_by_role("button", name="Upload and check").click()
+    assert progress.value.status == 200
+    expect(page.locator("[data-import-state]")).to_have_text("Queued")
 
     # Export: "Select all" clears and ticks every field box (wired by static/js/admin_export.js).
     page.goto(f"{live_server.url}/admin/measures/measure/export/")

@@ -86,7 +86,7 @@ def test_the_secretariat_uploads_fixes_and_imports_a_file(page, live_server, sec
     page.get_by_role("button", name="Import the measures").click()
     expect(page.locator("[data-import-state]")).to_have_text("Importing")
     let_the_worker_run(page, monkeypatch)
-    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
+    expect(page.get_by_role("heading", name="The import is done")).to_be_visible()
     expect(page.get_by_text("60 measures were imported as drafts.")).to_be_visible()
     expect(page.get_by_role("progressbar")).to_have_attribute("value", "100")
     assert Measure.objects.count() == before + ROWS

@@ -161,6 +161,18 @@ class TestUpload:
         ]
         assert labels.partners.first().history.get().history_change_reason == "Imported"
 
+    def test_a_file_with_only_the_required_columns_imports_with_the_defaults(self, client, monkeypatch):
+        job = import_through_the_back_office(client, monkeypatch, b"title,party\nA minimal measure,CAN\n", "min.csv")
+        assert (job.state, job.imported_count) == (JOB_STATE.DONE, 1)
+        measure = Measure.objects.get(title="A minimal measure")
+        assert (measure.reported_by, measure.evaluated, measure.language, measure.report_year) == (
+            "party",
+            "unknown",
+            "en",
+            None,
+        )
+        assert not measure.areas.exists() and measure.goal_bits == 0
+
     def test_an_xlsx_file_imports_too(self, client, monkeypatch):
         import openpyxl
 
@@ -260,7 +272,7 @@ class TestProblems:
         run_worker(monkeypatch)
         job.refresh_from_db()
         assert job.state == JOB_STATE.INVALID
-        assert "Check the file again" in job.message
+        assert "Upload the file again to see what is wrong now." in job.message
         assert Measure.objects.count() == before
 
     @pytest.mark.parametrize(

@@ -222,17 +222,24 @@ def test_admin_pages_carry_the_headers_and_no_inline_code(admin_client_logged_in
     assert_headers_and_no_inline_code(admin_client_logged_in, admin_paths(published_measure))
 
 
-def test_the_import_preview_marks_differences_without_style_attributes(admin_client_logged_in, reference_data):
+def test_the_import_pages_escape_the_file_and_carry_no_inline_code(admin_client_logged_in, reference_data, monkeypatch):
+    from tests.support.imports import job_of, run_worker
+
+    admin_client_logged_in.get("/admin/measures/measure/import/")
     row = 'title,party\n"A <b>bold</b> & new measure\nover two lines",CAN\n'
     response = admin_client_logged_in.post(
-        "/admin/measures/measure/import/",
-        {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("measures.csv", row.encode())},
+        "/admin/measures/measure/import/", {"file": SimpleUploadedFile("<i>measures.csv", row.encode())}
     )
+    job = job_of(response)
+    run_worker(monkeypatch)
+    response = admin_client_logged_in.get(job.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Confirm import" in html
-    assert "<ins>A &lt;b&gt;bold&lt;/b&gt; &amp; new measure<br>over two lines</ins>" in html
-    assert 'href="/static/css/admin_pages.css"' in html
+    assert "Ready to import" in html
+    assert "A &lt;b&gt;bold&lt;/b&gt; &amp; new measure" in html
+    assert "&lt;i&gt;measures.csv" in html and "<i>measures" not in html
+    assert 'href="/static/css/admin_imports.css"' in html
+    assert 'src="/static/js/import_progress.js"' in html
     assert_security_headers(response)
     assert inline_code(html) == []
 

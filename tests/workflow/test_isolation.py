@@ -183,20 +183,17 @@ def test_the_export_follows_the_changelist_filters(world):
     assert {row["title"] for row in rows} == {"Own published", "Other published", "Party published"}
 
 
-def test_an_editor_cannot_import(world):
-    client = client_for(world.editor)
-    token = csrf_token(client)
+def test_an_editor_cannot_import_for_another_organisation(world, monkeypatch):
+    from imports.models import ImportJob
+    from tests.support.imports import import_through_the_back_office
+
+    world.party.iso3 = "HOM"
+    world.party.save()
     before = Measure.objects.count()
-    upload = io.BytesIO(b"title,party,reported_by,organisation\nSneaky,Q01,civil_society,other-coalition\n")
-    upload.name = "measures.csv"
-    assert client.get(reverse("admin:measures_measure_import")).status_code == 403
-    response = client.post(
-        reverse("admin:measures_measure_import"),
-        {"format": "0", "resource": "0", "import_file": upload, "csrfmiddlewaretoken": token},
-    )
-    assert response.status_code == 403
-    response = client.post(reverse("admin:measures_measure_process_import"), {"csrfmiddlewaretoken": token})
-    assert response.status_code == 403
+    content = b"title,party,reported_by,organisation\nSneaky,HOM,civil_society,other-coalition\n"
+    job = import_through_the_back_office(client_for(world.editor), monkeypatch, content)
+    assert job.state == ImportJob.State.INVALID
+    assert job.problems.get().column == "organisation"
     assert Measure.objects.count() == before
 
 
