@@ -63,6 +63,12 @@ bench: install
 	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.export_csv
 	$(PY) -m bench.load throughput
 
+# The bulk import's two passes on 5,000 and 50,000 generated rows (rows/s, peak memory): give DATABASE_URL a
+# database of its own (docs/performance.md, "Bulk import").
+IMPORT_ROWS ?= 5000 50000
+bench-import: install
+	$(PY) -m bench.imports --rows $(IMPORT_ROWS)
+
 # Load tests under gunicorn on 127.0.0.1 (wrk; bounded). DATABASE_URL must name a database holding data,
 # e.g. the one `make bench` filled. `load`: 30 s, 50 connections over a mix of pages and the API;
 # `load-throughput`: /measures/ then the trivial /healthz, 20 s at 16 connections each, and their ratio.

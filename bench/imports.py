@@ -262,7 +262,8 @@ def child(step, username, path):
 
 
 def measure_size(count, directory, username, seed):
-    """The figures of the three passes over files of `count` rows, as table rows."""
+    """Write files of `count` rows, then yield the figures of each pass over them; the rows imported are deleted
+    afterwards, whatever happens."""
     csv_path, xlsx_path = write_files(directory, count, seed)
     try:
         for step, path in (("check-csv", csv_path), ("check-xlsx", xlsx_path), ("save-csv", csv_path)):
@@ -310,7 +311,7 @@ def main():
             print(f"deleted {leftovers:,} benchmark rows left by an earlier run")
         print_machine()
         print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}); importing as {username}")
-        # Close it: the children write to the same database (SQLite would otherwise see a second writer wait).
+        # The children have the database to themselves while they are timed.
         connection.close()
         baseline = run_child("baseline", username)["peak_mb"]
         print()
