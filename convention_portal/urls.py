@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("measures.urls")),
     path("", include("experts.urls")),
+    path("", include("accounts.urls")),
     prefix_default_language=False,
 )
 

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -289,20 +290,51 @@ class PeriodicReportAdmin(ScopedHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:measures_periodicreport_change", args=[report.pk]))
 
 
+class CountsCharacters:
+    """Form mixin: a text field with a length limit gets a live character count (static/js/char_count.js) instead of
+    the browser's `maxlength`, which silently cuts pasted text; a text that is too long is then the form's error,
+    shown with the whole text kept."""
+
+    def count_characters(self):
+        for field in self.fields.values():
+            max_length = getattr(field, "max_length", None)
+            if max_length and not field.widget.is_hidden:
+                field.widget.attrs.pop("maxlength", None)
+                field.widget.attrs["data-max-length"] = max_length
+                field.widget.attrs["data-count-label"] = _("%(count)s of %(limit)s characters")
+
+
+class PartnerForm(CountsCharacters, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_characters()
+
+
 class PartnerInline(admin.TabularInline):
     model = Partner
+    form = PartnerForm
     extra = 1
     fields = ("name", "entity_type", "organisation", "position")
     autocomplete_fields = ("organisation",)
 
 
-class MeasureAdminForm(forms.ModelForm):
-    """The measure form, carrying the version it was read at so a save over someone else's is refused."""
+class MeasureAdminForm(CountsCharacters, forms.ModelForm):
+    """The measure form, carrying the version it was read at so a save over someone else's is refused.
+
+    A review button (submit, return, publish…) sends this form with the move it asks for (`_move`): the form is
+    checked and saved and the measure moved in one transaction, so nothing typed is lost and nothing half-done."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    move_comment = forms.CharField(
+        label=_("Comment for the editors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Required to return or withdraw the measure. The editors read it beside their form and by mail."),
+    )
 
-    #: The user filling in the form; set per request by MeasureAdmin.get_form().
+    #: The user filling in the form and the review move they asked for; set per request by MeasureAdmin.get_form().
     user = None
+    requested_move = None
 
     class Meta:
         model = Measure
@@ -339,6 +371,14 @@ class MeasureAdminForm(forms.ModelForm):
                 setattr(self.instance, field, value)
         else:
             self.initial.setdefault("expected_version", self.instance.version)
+        if "title" in self.fields:
+            self.fields["title"].widget = forms.Textarea(attrs={"rows": 2, "cols": 80, "class": "vLargeTextField"})
+        self.count_characters()
+
+    @property
+    def move_rule(self):
+        """The review move this POST asks for, or None."""
+        return workflow.TRANSITIONS.get(self.requested_move) if self.requested_move else None
 
     def chosen_id(self, name):
         """The related id the measure will have: the form's where the user may set it, else the one it has."""
@@ -368,7 +408,23 @@ class MeasureAdminForm(forms.ModelForm):
                 raise ValidationError(
                     _("You can only save measures of the organisations or Parties you speak for."), code="scope"
                 )
+        self.clean_move(cleaned_data)
         return cleaned_data
+
+    def clean_move(self, cleaned_data):
+        """The move asked for must be allowed now, with its comment where one is required: else nothing is saved."""
+        if self.requested_move is None:
+            return
+        rule = self.move_rule
+        if rule is None or self.instance.pk is None:
+            raise ValidationError(_("This review step does not exist."), code="move")
+        reason = workflow.refusal(self.user, self.instance, rule)
+        if reason:
+            raise ValidationError(reason, code="move")
+        comment = cleaned_data.get("move_comment", "").strip()
+        if rule.comment_required and not comment:
+            self.add_error("move_comment", _("Please write a comment: the editors need to know why."))
+        validate_no_control_characters(comment, self.fields["move_comment"].label)
 
 
 class MeasureChangeList(ChangeList):
@@ -526,9 +582,11 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
+        form.requested_move = request.POST.get("_move") or None if request.method == "POST" else None
         return form
 
     def save_model(self, request, obj, form, change):
+        request.measure_move = (form.move_rule, form.cleaned_data.get("move_comment", "")) if change else None
         if change:
             workflow.claim_version(obj, form.cleaned_data["expected_version"])
         else:
@@ -536,6 +594,21 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        """After the save, in its transaction: the review move the button asked for, if any."""
+        rule, comment = getattr(request, "measure_move", None) or (None, "")
+        if rule is None:
+            return super().response_change(request, obj)
+        try:
+            step = workflow.transition(obj, rule.move, request.user, comment, site_url=site_url(request))
+        except workflow.WorkflowError as error:
+            # The form's checks ran with the row locked, so only an unforeseen refusal lands here: nothing stays.
+            transaction.set_rollback(True)
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, workflow.success_message(step), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:measures_measure_change", args=[obj.pk]))
 
     def view_on_site(self, obj):
         """Only a published measure has a public page."""
@@ -558,6 +631,10 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
         return {
             "status": obj.get_status_display(),
             "status_value": obj.status,
+            # Where the user may change the form, the review buttons send it (saved, then moved); elsewhere each
+            # move is a form of its own, as there is nothing typed to keep.
+            "moves_save_the_form": self.has_change_permission(request, obj),
+            "needs_comment": any(rule.comment_required for rule in workflow.allowed_moves(request.user, obj)),
             "moves": [
                 {"rule": rule, "url": reverse("admin:measures_measure_transition", args=[obj.pk, rule.move])}
                 for rule in workflow.allowed_moves(request.user, obj)

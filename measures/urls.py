@@ -12,6 +12,8 @@ urlpatterns = [
     path("measures/export.csv", views.MeasureCsvExportView.as_view(), name="measure-export-csv"),
     path("measures/feed/", cache_public_page(views.MeasureFeed()), name="measure-feed"),
     path("measures/<int:pk>/", cache_public_page(views.MeasureDetailView.as_view()), name="measure-detail"),
+    # Signed-in people only, never through the page cache.
+    path("measures/<int:pk>/preview/", views.MeasurePreviewView.as_view(), name="measure-preview"),
     path("parties/", cache_public_page(directory_views.PartyListView.as_view()), name="party-list"),
     path("parties/<slug:slug>/", cache_public_page(directory_views.PartyDetailView.as_view()), name="party-detail"),
     path("reports/", cache_public_page(directory_views.ReportListView.as_view()), name="report-list"),

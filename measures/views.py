@@ -1,8 +1,9 @@
-"""Public pages about measures: home, the filtered list, a measure, its CSV export and Atom feed."""
+"""Public pages about measures: home, the filtered list, a measure (and its preview for the people who may
+see it before it is published), its CSV export and Atom feed."""
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
@@ -13,7 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.validators import strip_control_characters
-from measures import export
+from measures import export, workflow
 from measures.context_processors import synthetic_measure_count
 from measures.facets import WITHOUT, MeasureFacets
 from measures.filters import MeasureFilter, SortOrder, Synthetic
@@ -172,13 +173,56 @@ class MeasureDetailView(DetailView):
     template_name = "measures/measure_detail.html"
     context_object_name = "measure"
 
+    def measures(self):
+        """The measures this page may show: the public sees published ones only."""
+        return Measure.objects.published()
+
     def get_queryset(self):
         return (
-            Measure.objects.published()
+            self.measures()
             .with_list_relations()
             .select_related("periodic_report__cycle")
             .prefetch_related("partners", "goals", "areas__goal", "domains")
         )
+
+
+class MeasurePreviewView(MeasureDetailView):
+    """A measure's public page as it will look once published, in any status, with a banner saying it is a
+    preview: for a signed-in user who may see the measure in the back office (`workflow.can_view`). Anyone
+    else, anonymous visitors included, gets the very 404 of an unknown id, so the page never tells that the
+    measure exists.
+
+    Never cached: the URL is not wrapped in `cache_public_page`, and the response says `private, no-store`
+    (which the page cache also refuses to store), besides `noindex, nofollow` for robots.
+    """
+
+    def measures(self):
+        # The SQL twin of `workflow.can_view`: nothing at all (and no query) for an anonymous visitor.
+        return Measure.objects.visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        measure = super().get_object(queryset)
+        if not workflow.can_view(self.request.user, measure):  # never, given `measures()`: a second lock
+            raise Http404  # the portal's 404 page, as for an unknown id
+        return measure
+
+    def get_context_data(self, **kwargs):
+        measure = self.object
+        return super().get_context_data(
+            preview={
+                "published": measure.status == Measure.Status.PUBLISHED,
+                "admin_url": reverse("admin:measures_measure_change", args=[measure.pk]),
+            },
+            # The citation gives the public address the page will have, not the preview's.
+            citation_url=self.request.build_absolute_uri(measure.get_absolute_url()),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 def bad_filters_response(errors):

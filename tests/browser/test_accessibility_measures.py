@@ -1,4 +1,5 @@
-"""axe-core finds no serious or critical accessibility problem on home, the measures list and a measure."""
+"""axe-core finds no serious or critical accessibility problem on home, the measures list, a measure and the
+contributors' page."""
 
 import pytest
 
@@ -19,6 +20,7 @@ PAGES = [
     "/fr/measures/?area=partnering-with-civil-society",
     "{cdce}",
     "/es{cdce}",
+    "/contribute/",
 ]
 
 

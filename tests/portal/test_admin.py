@@ -71,5 +71,5 @@ def test_a_civil_society_measure_without_organisation_is_refused_with_a_message(
     response = admin_client_logged_in.post(reverse("admin:measures_measure_add"), data)
     assert response.status_code == 200
     assert "needs its reporting organisation" in response.text
-    assert 'value="Untitled initiative"' in response.text
+    assert "Untitled initiative</textarea>" in response.text
     assert not Measure.objects.filter(title="Untitled initiative").exists()

@@ -12,10 +12,12 @@ import subprocess
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from experts.models import Body, Meeting, Outcome
 from measures.models import Measure
+from tests.factories import make_measure
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,7 @@ def main_pages():
         "bodies": "/bodies/",
         "body": body.get_absolute_url(),
         "outcome": outcome.get_absolute_url(),
+        "contribute": "/contribute/",
         "not-found": "/parties/zzz/",
         "home-fr": "/fr/",
         "measures-fr": "/fr/measures/",
@@ -80,6 +83,15 @@ def main_pages():
         "measures-es": "/es/measures/?q=cultura",
         "admin-login": reverse("admin:login"),
     }
+
+
+def signed_in_pages():
+    """Name → address of the pages only signed-in people see: the preview of a draft's public page."""
+    party = Measure.objects.published().filter(is_synthetic=False).order_by("pk").first().party
+    draft = make_measure(
+        party=party, title="A draft to preview", main_features="What it does.", status=Measure.Status.DRAFT
+    )
+    return {"measure-preview": reverse("measures:measure-preview", args=[draft.pk])}
 
 
 def readable(messages, addresses):
@@ -95,13 +107,17 @@ def readable(messages, addresses):
     return "\n".join(lines)
 
 
-def test_main_pages_have_no_html_errors(vnu_command, client, reference_data, tmp_path):
+def test_main_pages_have_no_html_errors(vnu_command, client, reference_data, superuser, tmp_path):
     call_command("generate_demo_data", measures=30, seed=2, stdout=io.StringIO())
     addresses = main_pages()
+    signed_in = Client()
+    signed_in.force_login(superuser)
+    private = signed_in_pages()
+    addresses.update(private)
 
     files = []
     for name, address in addresses.items():
-        response = client.get(address)
+        response = (signed_in if name in private else client).get(address)
         expected_status = 404 if name == "not-found" else 200
         assert response.status_code == expected_status, f"{address} answered {response.status_code}"
         path = tmp_path / f"{name}.html"

@@ -115,7 +115,7 @@ class TestTwoEditorsSaving:
         )
         assert refused.status_code == 200
         assert "Someone else saved this measure after you opened it" in refused.text
-        assert 'value="Second editor&#x27;s title"' in refused.text
+        assert "Second editor&#x27;s title</textarea>" in refused.text
         assert "Results the second editor typed." in refused.text
         measure.refresh_from_db()
         assert (measure.title, measure.results, measure.version) == ("First editor's title", "", 2)

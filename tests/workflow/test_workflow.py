@@ -309,12 +309,16 @@ class TestAdminPages:
     def test_the_buttons_are_the_moves_this_user_may_make(self, world):
         measure = world.civil_society_measure(status=Status.SUBMITTED)
         page = client_for(world.reviewer).get(change_url(measure)).text
+        # The reviewer may change the form: each move is a button of the form, which saves it first.
         for move in ("take_back", "return", "publish"):
-            assert transition_url(measure, move) in page
+            assert f'<button type="submit" class="button" name="_move" value="{move}">' in page
         for move in ("submit", "withdraw"):
-            assert transition_url(measure, move) not in page
-        assert f'<form method="post" action="{transition_url(measure, "publish")}">' in page
-        assert f'<a class="button" href="{transition_url(measure, "return")}">' in page
+            assert f'value="{move}"' not in page
+        assert 'name="move_comment"' in page
+        # The editor may not change a submitted measure: taking it back is a form of its own.
+        page = client_for(world.editor).get(change_url(measure)).text
+        assert f'<form method="post" action="{transition_url(measure, "take_back")}">' in page
+        assert 'name="_move"' not in page and 'name="move_comment"' not in page
 
     def test_a_move_through_the_admin_confirms_and_redirects_to_the_measure(self, world):
         measure = world.civil_society_measure(status=Status.SUBMITTED)
@@ -405,3 +409,13 @@ class TestAdminPages:
         published = world.civil_society_measure(status=Status.PUBLISHED)
         assert draft.get_absolute_url() not in client.get(change_url(draft)).text
         assert published.get_absolute_url() in client.get(change_url(published)).text
+
+
+def test_the_change_page_links_to_the_preview_of_an_unpublished_measure(world):
+    draft = world.civil_society_measure(status=Status.DRAFT)
+    page = client_for(world.editor).get(change_url(draft)).text
+    assert f'href="{reverse("measures:measure-preview", args=[draft.pk])}"' in page
+    published = world.civil_society_measure(status=Status.PUBLISHED)
+    page = client_for(world.reviewer).get(change_url(published)).text
+    assert reverse("measures:measure-preview", args=[published.pk]) not in page
+    assert published.get_absolute_url() in page
