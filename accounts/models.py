@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -7,8 +8,20 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """The portal's user; custom from the first migration so it can grow without pain."""
 
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the back office and of the mails you receive. Empty: your browser's."),
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def preferred_language(self):
+        """The language to write to this user in (the back office, mails): theirs, else the portal's default."""
+        return self.language or settings.LANGUAGE_CODE
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.language.BackOfficeLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -130,6 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# After signing in: the back office's home (an unsafe `next` falls back to it).
+LOGIN_REDIRECT_URL = "admin:index"
 LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
@@ -205,6 +208,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
+# Where people write to ask for a back-office account (the /contribute/ page); the sender address by default.
+CONTACT_EMAIL = os.environ.get("DJANGO_CONTACT_EMAIL", "").strip() or DEFAULT_FROM_EMAIL
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)

@@ -13,13 +13,14 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEW_PERMISSION, is_reviewer, represented
@@ -330,14 +331,21 @@ def reviewers():
 
 
 def recipients(step, rule):
+    """(address, language) of each person to mail about a step: not the one who made it."""
     users = reviewers() if rule.notify == Notify.REVIEWERS else editors_of(step.measure)
     if step.actor_id:
         users = users.exclude(pk=step.actor_id)
-    return sorted({email for email in users.values_list("email", flat=True) if email})
+    return sorted(
+        {
+            (email, language or settings.LANGUAGE_CODE)
+            for email, language in users.values_list("email", "language")
+            if email
+        }
+    )
 
 
 def notify(step_pk, site_url=""):
-    """Mail the people a committed move concerns; log, never raise, when that fails."""
+    """Mail the people a committed move concerns, each in their own language; log, never raise, when that fails."""
     try:
         step = MeasureTransition.objects.select_related("measure__party", "measure__organisation", "actor").get(
             pk=step_pk
@@ -351,11 +359,22 @@ def notify(step_pk, site_url=""):
             "step": step,
             "measure": measure,
             "admin_url": site_url + reverse("admin:measures_measure_change", args=[measure.pk]),
-            "public_url": site_url + measure.get_absolute_url(),
         }
-        subject = " ".join(render_to_string(f"emails/measure_{Move(rule.move).value}_subject.txt", context).split())
-        body = render_to_string(f"emails/measure_{Move(rule.move).value}_body.txt", context)
-        get_connection().send_messages([EmailMessage(subject, body, to=[address]) for address in addresses])
+        messages = []
+        for language in sorted({language for _address, language in addresses}):
+            with translation.override(language):
+                # The public page's address in the reader's language (/fr/…), the back office's is the same for all.
+                context["public_url"] = site_url + measure.get_absolute_url()
+                subject = " ".join(
+                    render_to_string(f"emails/measure_{Move(rule.move).value}_subject.txt", context).split()
+                )
+                body = render_to_string(f"emails/measure_{Move(rule.move).value}_body.txt", context)
+            messages += [
+                EmailMessage(subject, body, to=[address], headers={"Content-Language": language})
+                for address, address_language in addresses
+                if address_language == language
+            ]
+        get_connection().send_messages(messages)
     except Exception:
         logger.exception("Could not send the mail for workflow step %s; the move itself is saved.", step_pk)
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import is_reviewer, represented
@@ -93,11 +94,12 @@ class Evaluated(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # "measure": French and Spanish agree these words with "mesure"/"medida" (feminine), unlike a report's.
+    DRAFT = "draft", pgettext_lazy("measure", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("measure", "Submitted")
+    RETURNED = "returned", pgettext_lazy("measure", "Returned")
+    PUBLISHED = "published", pgettext_lazy("measure", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("measure", "Withdrawn")
 
 
 class Measure(RemembersValuesAsRead, RefusesControlCharacters, models.Model):

@@ -151,6 +151,32 @@ class TestMail:
         if move == Move.RETURN:
             assert "Please add the partners." in mailoutbox[0].body
 
+    def test_each_person_is_mailed_in_their_own_language(self, world, mailoutbox, django_capture_on_commit_callbacks):
+        world.reviewer.language = "fr"
+        world.reviewer.save()
+        world.second_reviewer.language = "es"
+        world.second_reviewer.save()
+        measure = world.civil_society_measure(title="Une mesure")
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.transition(measure, Move.SUBMIT, world.editor, site_url="https://portal.example.org")
+        by_address = {message.to[0]: message for message in mailoutbox}
+        french, spanish = by_address["reviewer@example.org"], by_address["second-reviewer@example.org"]
+        assert french.subject == "À examiner : « Une mesure »"
+        assert french.extra_headers["Content-Language"] == "fr"
+        assert spanish.extra_headers["Content-Language"] == "es"
+        assert "Une mesure" in spanish.subject and spanish.subject != french.subject
+        measure.status = Status.SUBMITTED
+        measure.save()
+        world.editor.language = "es"
+        world.editor.save()
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.transition(measure, Move.PUBLISH, world.reviewer, site_url="https://portal.example.org")
+        (message,) = mailoutbox
+        assert message.extra_headers["Content-Language"] == "es"
+        # The public page's address in the reader's language.
+        assert f"https://portal.example.org/es/measures/{measure.pk}/" in message.body
+
     def test_a_party_s_measure_is_mailed_to_its_focal_points(
         self, world, mailoutbox, django_capture_on_commit_callbacks
     ):
@@ -407,8 +433,8 @@ class TestAdminPages:
         client = client_for(world.reviewer)
         draft = world.civil_society_measure(status=Status.DRAFT)
         published = world.civil_society_measure(status=Status.PUBLISHED)
-        assert draft.get_absolute_url() not in client.get(change_url(draft)).text
-        assert published.get_absolute_url() in client.get(change_url(published)).text
+        assert f'href="{draft.get_absolute_url()}"' not in client.get(change_url(draft)).text
+        assert f'href="{published.get_absolute_url()}"' in client.get(change_url(published)).text
 
 
 def test_the_change_page_links_to_the_preview_of_an_unpublished_measure(world):
