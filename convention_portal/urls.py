@@ -2,15 +2,18 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
+from accounts.language import language_view
 from convention_portal.health import healthz
 
-admin.site.site_header = "Convention Monitoring Portal"
-admin.site.site_title = "Convention Monitoring Portal"
-admin.site.index_title = "Back office"
+admin.site.site_header = _("Convention Monitoring Portal")
+admin.site.site_title = _("Convention Monitoring Portal")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(f"{settings.ADMIN_URL}language/", admin.site.admin_view(language_view), name="back-office-language"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("api.urls")),
 ]

@@ -65,3 +65,23 @@ def test_signing_in_without_next_lands_on_the_back_office_home(world):
     from django.shortcuts import resolve_url
 
     assert resolve_url(settings.LOGIN_REDIRECT_URL) == ADMIN
+
+
+def test_a_person_chooses_their_language_on_the_language_page(world):
+    from tests.support.workflow import csrf_token
+
+    client = client_for(world.editor)
+    url = reverse("back-office-language")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert f'href="{url}"' in page.text  # in the links at the top of every back-office page
+    response = client.post(url, {"language": "fr", "csrfmiddlewaretoken": csrf_token(client, page)})
+    assert response.status_code == 302 and response["Location"] == ADMIN
+    world.editor.refresh_from_db()
+    assert world.editor.language == "fr"
+    assert "Votre langue est enregistrée." in client.get(ADMIN, HTTP_ACCEPT_LANGUAGE="en").text
+    response = client.post(url, {"language": "klingon", "csrfmiddlewaretoken": csrf_token(client, page)})
+    assert response.status_code == 200 and "klingon" in response.text
+    world.editor.refresh_from_db()
+    assert world.editor.language == "fr"
+    assert Client().get(url).status_code == 302  # anonymous: to the sign-in page
