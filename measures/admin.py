@@ -6,12 +6,15 @@ or move what comes from measures/workflow.py. The admin only wires them in, for 
 and history pages, autocomplete, export and import alike.
 """
 
+import itertools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +30,7 @@ from core.validators import validate_no_control_characters
 from imports.views import ImportViews
 from measures import workflow
 from measures.models import (
+    PUBLIC_KINDS,
     AreaOfMonitoring,
     CulturalDomain,
     Goal,
@@ -290,6 +294,18 @@ class PeriodicReportAdmin(ScopedHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:measures_periodicreport_change", args=[report.pk]))
 
 
+class AreasByGoal(ModelChoiceIterator):
+    """The areas of monitoring as choices grouped under their goal (the queryset is ordered by goal)."""
+
+    def __iter__(self):
+        for goal, areas in itertools.groupby(self.queryset, key=lambda area: area.goal):
+            yield str(goal), [self.choice(area) for area in areas]
+
+
+class AreasByGoalField(forms.ModelMultipleChoiceField):
+    iterator = AreasByGoal
+
+
 class CountsCharacters:
     """Form mixin: a text field with a length limit gets a live character count (static/js/char_count.js) instead of
     the browser's `maxlength`, which silently cuts pasted text; a text that is too long is then the form's error,
@@ -408,10 +424,39 @@ class MeasureAdminForm(CountsCharacters, forms.ModelForm):
                 raise ValidationError(
                     _("You can only save measures of the organisations or Parties you speak for."), code="scope"
                 )
-        self.clean_move(cleaned_data)
+        self.check_organisation(cleaned_data)
+        self.check_periodic_report()
+        self.check_move(cleaned_data)
         return cleaned_data
 
-    def clean_move(self, cleaned_data):
+    def check_organisation(self, cleaned_data):
+        """A Party's own measure may name only a public body of that Party, unless the secretariat says otherwise:
+        a focal point cannot credit it to a civil-society organisation, whose page and count would then show it."""
+        if self.user is None or is_reviewer(self.user) or self.has_error("organisation"):
+            return
+        reported_by = cleaned_data.get("reported_by", self.instance.reported_by)
+        organisation_id = self.chosen_id("organisation")
+        if reported_by != Measure.ReportedBy.PARTY or organisation_id is None:
+            return
+        country_id, kind = Organisation.objects.filter(pk=organisation_id).values_list("country_id", "kind").get()
+        if country_id != self.chosen_id("party") or kind not in PUBLIC_KINDS:
+            self.add_error(
+                "organisation" if "organisation" in self.fields else None,
+                _(
+                    "A measure reported by a Party may name only one of that Party's public bodies (a ministry, a "
+                    "public body, its National Commission for UNESCO); a civil-society organisation reports its "
+                    "own measures."
+                ),
+            )
+
+    def check_periodic_report(self):
+        report = self.cleaned_data.get("periodic_report")
+        if report is not None and not self.has_error("party") and report.party_id != self.chosen_id("party"):
+            self.add_error(
+                "periodic_report", _("This report is another Party's: choose one of the measure's Party, or none.")
+            )
+
+    def check_move(self, cleaned_data):
         """The move asked for must be allowed now, with its comment where one is required: else nothing is saved."""
         if self.requested_move is None:
             return
@@ -453,7 +498,6 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
     list_select_related = ("party", "organisation")
     search_fields = ("title", "party__name_en", "party__iso3", "organisation__name", "organisation__acronym")
     autocomplete_fields = ("party", "periodic_report", "organisation")
-    filter_horizontal = ("areas", "goals_ticked", "domains")
     readonly_fields = ("status", "goal_list", "created_at", "created_by", "updated_at", "updated_by", "published_at")
     inlines = [PartnerInline]
     show_full_result_count = False
@@ -461,52 +505,53 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
     # The export's button beside the import's (imports/views.py serves the import pages).
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     export_formats = [base_formats.CSV, base_formats.XLSX]
+    # In the order of UNESCO's periodic-report form for a measure; the partners' inline comes right after
+    # RESOURCES_FIELDSET (templates/admin/measures/measure/change_form.html).
     fieldsets = (
         (
-            None,
+            _("The measure"),
             {
                 "fields": (
                     "title",
                     "party",
-                    "periodic_report",
-                    "report_year",
                     "reported_by",
                     "organisation",
+                    "periodic_report",
+                    "report_year",
+                    ("period_start", "period_end"),
                     "expected_version",
                 )
             },
         ),
-        (_("Period"), {"fields": ("period_start", "period_end")}),
-        (
-            _("Description"),
-            {
-                "fields": (
-                    "main_features",
-                    "results",
-                    "financial_resources",
-                    "financial_resources_usd",
-                    "evaluated",
-                    "evaluation_findings",
-                )
-            },
-        ),
+        (_("Description"), {"fields": ("main_features",)}),
+        (_("Results"), {"fields": ("results",)}),
+        (_("Resources"), {"fields": ("financial_resources", "financial_resources_usd")}),
+        (_("Evaluation"), {"fields": ("evaluated", "evaluation_findings")}),
         (
             _("Classification"),
             {
-                "fields": (
-                    "areas",
-                    "goals_ticked",
-                    "goal_list",
-                    "domains",
-                    "is_youth",
-                    "is_preferential_treatment",
-                    "is_innovative",
-                )
+                "fields": ("areas", "goals_ticked", "goal_list", "domains"),
+                "description": _(
+                    "The areas of monitoring are grouped under their goal; a measure counts towards the goals of "
+                    "its areas, and towards any goal ticked directly."
+                ),
             },
         ),
-        (_("Record"), {"fields": ("language", "source_url", "status")}),
-        (_("Audit"), {"fields": ("created_at", "created_by", "updated_at", "updated_by", "published_at")}),
+        (
+            _("Priorities"),
+            {"fields": ("is_youth", "is_preferential_treatment", "is_innovative")},
+        ),
+        (_("Source and language"), {"fields": ("source_url", "language", "status")}),
+        (
+            _("Audit"),
+            {
+                "fields": ("created_at", "created_by", "updated_at", "updated_by", "published_at"),
+                "classes": ("collapse",),
+            },
+        ),
     )
+    #: The partners' inline follows this fieldset (its index in `fieldsets`).
+    RESOURCES_FIELDSET = 3
 
     # Access: one queryset for what a user sees, workflow.py for what they may do --------------------------
 
@@ -563,21 +608,32 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
             fields.append("organisation")
         if (obj is not None and obj.reported_by == Measure.ReportedBy.PARTY) or "party_id" in defaults:
             fields.append("party")
-        if not user.has_perm("measures.view_periodicreport"):
-            fields.append("periodic_report")
         return fields
 
     def get_autocomplete_fields(self, request):
         limited = editor_choices(request.user)
-        return tuple(field for field in self.autocomplete_fields if field not in limited)
+        fields = tuple(field for field in self.autocomplete_fields if field not in limited)
+        if not request.user.has_perm("measures.view_periodicreport"):
+            # No access to the reports' admin (its autocomplete): a plain list of the reports they may choose.
+            fields = tuple(field for field in fields if field != "periodic_report")
+        return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         limited = editor_choices(request.user)
         if db_field.name in limited:
             kwargs["queryset"] = limited[db_field.name]
         elif db_field.name == "periodic_report":
-            kwargs["queryset"] = PeriodicReport.objects.visible_to(request.user).select_related("party", "cycle")
+            kwargs["queryset"] = PeriodicReport.objects.choosable_by(request.user).select_related("party", "cycle")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Goals, areas and domains as checkbox lists with their whole names; the areas under their goal."""
+        if db_field.name in ("areas", "goals_ticked", "domains"):
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "classification-choices"})
+            if db_field.name == "areas":
+                kwargs["form_class"] = AreasByGoalField
+                kwargs["queryset"] = AreaOfMonitoring.objects.select_related("goal").order_by("goal__number", "pk")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -619,6 +675,7 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
         return ", ".join(str(goal) for goal in obj.goals.all()) if obj.pk else "—"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["partners_after_fieldset"] = self.RESOURCES_FIELDSET
         if obj is not None and obj.pk:
             context["workflow"] = self.workflow_context(request, obj)
         elif add:

@@ -16,7 +16,13 @@ from measures.models.measure import (
     PartnerQuerySet,
     ReportedBy,
 )
-from measures.models.organisations import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
+from measures.models.organisations import (
+    PUBLIC_KINDS,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+)
 from measures.models.parties import (
     CONVENTION_ENTRY_INTO_FORCE,
     ElectoralGroup,
@@ -52,6 +58,7 @@ __all__ = [
     "PartyCountQuerySet",
     "PartyCount",
     "OrganisationKind",
+    "PUBLIC_KINDS",
     "Organisation",
     "MembershipRole",
     "OrganisationMembership",

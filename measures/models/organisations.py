@@ -11,6 +11,8 @@ from measures.models.parties import Party
 
 
 class OrganisationKind(models.TextChoices):
+    """What an organisation is; the public ones (PUBLIC_KINDS) belong to their Party's State."""
+
     CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
     COALITION = "coalition", _("Coalition")
     FEDERATION = "federation", _("Federation")
@@ -21,6 +23,15 @@ class OrganisationKind(models.TextChoices):
     INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental organisation")
     ACADEMIC = "academic", _("Academic")
     PRIVATE = "private", _("Private")
+
+
+#: The kinds of organisation that are part of a Party's State: the only ones a Party's own measure may name.
+PUBLIC_KINDS = (
+    OrganisationKind.GOVERNMENT,
+    OrganisationKind.SUBNATIONAL_GOVERNMENT,
+    OrganisationKind.PUBLIC_BODY,
+    OrganisationKind.NATIONAL_COMMISSION,
+)
 
 
 class OrganisationQuerySet(models.QuerySet):

@@ -121,6 +121,17 @@ class PeriodicReportQuerySet(models.QuerySet):
             return self
         return self.filter(party_id__in=represented(user).party_ids)
 
+    def choosable_by(self, user):
+        """The reports a user may attach a measure to: any for the secretariat; their Parties' for a focal point;
+        for a civil-society editor, those of the Parties their organisations work in."""
+        if is_reviewer(user):
+            return self
+        from measures.models.organisations import Organisation
+
+        scope = represented(user)
+        countries = Organisation.objects.filter(pk__in=scope.organisation_ids).values("country_id")
+        return self.filter(Q(party_id__in=scope.party_ids) | Q(party_id__in=countries))
+
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(status__in=PeriodicReport.NOT_YET_SUBMITTED, cycle__deadline__lt=today)
