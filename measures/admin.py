@@ -324,6 +324,10 @@ class PartnerForm(CountsCharacters, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_characters()
+        # A row of the partners' table has its labels only in the table's header: each field names itself too.
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-object wrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class PartnerInline(admin.TabularInline):
@@ -484,6 +488,7 @@ class MeasureChangeList(ChangeList):
 class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
     form = MeasureAdminForm
     history_list_display = ["status"]
+
     class Media:
         css = {"all": ("css/admin_workflow.css",)}
 
