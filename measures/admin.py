@@ -18,6 +18,8 @@ from django.forms.models import ModelChoiceIterator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -493,7 +495,7 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
         css = {"all": ("css/admin_workflow.css",)}
 
     # What review needs first, fitting 1366 px with the filters beside: long titles wrap (admin_workflow.css).
-    list_display = ("title", "status", "party", "reported_by", "organisation", "report_year", "updated_at")
+    list_display = ("title", "status", "party", "reporter", "report_year", "updated")
     list_filter = (
         "status",
         ("party", admin.RelatedOnlyFieldListFilter),
@@ -681,6 +683,18 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
     def view_on_site(self, obj):
         """Only a published measure has a public page."""
         return obj.get_absolute_url() if obj.status == Measure.Status.PUBLISHED else None
+
+    @admin.display(description=_("reported by"), ordering="reported_by")
+    def reporter(self, obj):
+        """The organisation for a civil-society measure, else the Party: one column instead of two."""
+        if obj.reported_by == Measure.ReportedBy.CIVIL_SOCIETY and obj.organisation_id:
+            return obj.organisation
+        return obj.get_reported_by_display()
+
+    @admin.display(description=_("last updated"), ordering="updated_at")
+    def updated(self, obj):
+        """The day only: the list stays narrow enough for 1366 px; the change page has the time."""
+        return date_format(timezone.localtime(obj.updated_at), "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("goals (from areas and ticked)"))
     def goal_list(self, obj):

@@ -172,3 +172,23 @@ def test_the_add_and_change_forms_have_no_serious_accessibility_violation(browse
     for url in ("/admin/measures/measure/add/", f"/admin/measures/measure/{measure.pk}/change/"):
         page.goto(f"{live_server.url}{url}")
         assert serious_violations(page) == [], url
+
+
+def test_the_secretariat_s_list_fits_1366_pixels(browser, live_server, accounts):
+    cdce = Organisation.objects.get(slug="cdce")
+    for number in range(5):
+        make_measure(
+            party=Party.objects.get(iso3="BOL"),
+            reported_by="civil_society",
+            organisation=cdce,
+            title=f"A long title for a measure that wraps over several lines in the list, number {number}",
+        )
+    page = sign_in(browser, live_server, "secretariat")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/admin/measures/measure/")
+    status = page.get_by_role("columnheader", name=re.compile("Publication status", re.IGNORECASE))
+    expect(status).to_be_in_viewport()
+    widths = page.evaluate(
+        "(() => { const r = document.querySelector('.results'); return [r.scrollWidth, r.clientWidth]; })()"
+    )
+    assert widths[0] <= widths[1], widths

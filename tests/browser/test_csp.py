@@ -146,9 +146,10 @@ def test_the_admin_works_under_the_policy(watched, live_server, reference_data, 
     page.locator("#result_list tbody input.action-select").first.check()
     expect(page.locator(".action-counter")).to_contain_text("1 of")
 
-    # Change form: filter_horizontal widgets built by script, an autocomplete and a new inline row.
+    # Change form: the counters and autocomplete names built by our scripts, an autocomplete and a new inline row.
     page.get_by_role("link", name=re.compile(r"^Provided support to other coalitions")).click()
-    expect(page.locator("#id_areas_from")).to_be_visible()
+    expect(page.locator("#id_title_count")).to_contain_text("of 500 characters")
+    expect(page.locator("input[name=areas]").first).to_be_visible()
     rows = page.locator("#partners-group tbody tr.form-row:not(.empty-form)")
     rows_before = rows.count()
     page.locator("#partners-group").get_by_role("button", name=re.compile("Add another")).click()

@@ -65,10 +65,9 @@ def test_a_measure_goes_from_the_editor_through_review_to_the_public(browser, li
     reviewer = sign_in(browser, live_server, "secretariat")
     reviewer.get_by_role("link", name="1 measure waits for review").click()
     reviewer.get_by_role("link", name=TITLE).click()
-    reviewer.get_by_role("link", name="Return to the editors…").click()
     reviewer.get_by_role("button", name="Return to the editors").click()
-    expect(reviewer.get_by_text("This field is required.")).to_be_visible()
-    reviewer.get_by_label("Comment").fill("Please describe the results achieved so far.")
+    expect(reviewer.get_by_text("Please write a comment: the editors need to know why.")).to_be_visible()
+    reviewer.get_by_label("Comment for the editors").fill("Please describe the results achieved so far.")
     reviewer.get_by_role("button", name="Return to the editors").click()
     expect_message(reviewer, "was returned to its editors")
 
