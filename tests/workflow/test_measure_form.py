@@ -201,3 +201,36 @@ class TestChoices:
         measure = world.party_measure()
         response = post_form(client_for(world.reviewer), measure, periodic_report=other.pk)
         assert response.status_code == 200 and "This report is another Party" in response.text
+
+
+class TestFocalPointReport:
+    def test_a_focal_point_creates_their_party_s_report_from_the_measure_form(self, world):
+        cycle = ReportingCycle.objects.create(year=2031, deadline=datetime.date(2031, 4, 30))
+        measure = world.party_measure()
+        client = client_for(world.focal_point)
+        page = client.get(change_url(measure)).text
+        # The report field offers to add one, in a window of its own over the form (the admin's related popup).
+        add_link = re.search(
+            r'<a class="related-widget-wrapper-link add-related" id="add_id_periodic_report"[^>]*>', page
+        )
+        assert add_link is not None
+        add_url = re.search(r'href="([^"]+)"', add_link.group(0)).group(1).replace("&amp;", "&")
+        popup = client.get(add_url)
+        assert popup.status_code == 200
+        response = client.post(
+            add_url,
+            {
+                "party": world.party.pk,
+                "cycle": cycle.pk,
+                "status": "draft",
+                "language": "en",
+                "_popup": "1",
+                "csrfmiddlewaretoken": csrf_token(client, popup),
+            },
+        )
+        assert response.status_code == 200
+        assert "popup_response" in response.text or "data-popup-response" in response.text
+        report = PeriodicReport.objects.get(party=world.party, cycle=cycle)
+        assert post_form(client, measure, periodic_report=report.pk).status_code == 302
+        measure.refresh_from_db()
+        assert measure.periodic_report == report

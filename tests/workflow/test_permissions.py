@@ -540,3 +540,44 @@ def test_import_policy(world, monkeypatch, role, row, allowed):
     else:
         assert job.state == ImportJob.State.INVALID
         assert not Measure.objects.filter(title=title).exists()
+
+
+# The reporting organisation a role may name, refused on the server whatever the form sends ---------------------
+
+ORGANISATION_POLICY = """
+role          measure     organisation      saved
+editor        own-org     own-coalition     yes
+editor        own-org     other-coalition   no
+focal-point   own-party   home-ministry     yes
+focal-point   own-party   own-coalition     no
+focal-point   own-party   away-ministry     no
+reviewer      own-party   own-coalition     yes
+reviewer      own-org     other-coalition   yes
+"""
+
+
+def organisation_cases():
+    _header, *rows = [line.split() for line in ORGANISATION_POLICY.strip().splitlines()]
+    for role, whose, organisation, outcome in rows:
+        yield pytest.param(role, whose, organisation, outcome == "yes", id=f"{role}-{whose}-names-{organisation}")
+
+
+@pytest.mark.parametrize(("role", "whose", "organisation", "allowed"), organisation_cases())
+def test_organisation_policy(world, role, whose, organisation, allowed):
+    world.org.country = world.other_org.country = world.party
+    world.org.save()
+    world.other_org.save()
+    organisations = {
+        "own-coalition": world.org,
+        "other-coalition": world.other_org,
+        "home-ministry": make_organisation(name="Home ministry", kind="government", country=world.party),
+        "away-ministry": make_organisation(name="Away ministry", kind="government", country=world.other_party),
+    }
+    measure = subject(world, whose, "draft")
+    client = client_for(actor(world, role))
+    page = client.get(change_url(measure))
+    chosen = organisations[organisation]
+    token = csrf_token(client, page)
+    client.post(change_url(measure), form_data(measure, page, organisation=chosen.pk, csrfmiddlewaretoken=token))
+    measure.refresh_from_db()
+    assert (measure.organisation_id == chosen.pk) == allowed
