@@ -5,8 +5,10 @@ from django.views.generic import TemplateView
 
 
 def contact_email():
-    """The secretariat's address for account requests: CONTACT_EMAIL when set, else DEFAULT_FROM_EMAIL."""
-    return getattr(settings, "CONTACT_EMAIL", "") or getattr(settings, "DEFAULT_FROM_EMAIL", "")
+    """The secretariat's address for account requests (CONTACT_EMAIL, else the sender address), or "" when it is
+    only this machine's (`…@localhost`, the development default), which nobody outside could write to."""
+    address = getattr(settings, "CONTACT_EMAIL", "") or getattr(settings, "DEFAULT_FROM_EMAIL", "")
+    return "" if address.rsplit("@", 1)[-1].lower() in ("localhost", "localhost.localdomain") else address
 
 
 class ContributeView(TemplateView):

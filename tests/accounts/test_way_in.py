@@ -110,6 +110,13 @@ def test_without_a_contact_address_the_account_request_goes_to_the_sender_addres
     assert '<a href="mailto:noreply@example.org">noreply@example.org</a>' in page
 
 
+def test_a_machine_only_address_is_not_shown(client, settings):
+    settings.CONTACT_EMAIL = "portal@localhost"
+    page = client.get(reverse("accounts:contribute")).content.decode()
+    assert "localhost" not in page
+    assert "Write to the secretariat, saying who you are" in page
+
+
 def test_the_contribute_page_is_served_from_the_public_page_cache(client, settings, monkeypatch):
     from accounts import views
 
