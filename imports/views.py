@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from core import downloads
 from imports import tasks
 from imports.models import ImportJob, JobState
 from imports.rows import Importer
@@ -156,7 +157,7 @@ class ImportViews:
         kinds = {False: _("error"), True: _("duplicate")}
 
         def rows():
-            yield "\ufeff" + writer.writerow(header)  # the BOM tells spreadsheet programs the file is UTF-8
+            yield writer.writerow(header)
             for line, column, is_warning, message in (
                 job.problems.order_by("is_warning", "line", "pk")
                 .values_list("line", "column", "is_warning", "message")
@@ -164,10 +165,9 @@ class ImportViews:
             ):
                 yield writer.writerow(["" if line is None else line, column, kinds[is_warning], neutralise(message)])
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(downloads.with_byte_order_mark(rows()), content_type="text/csv; charset=utf-8")
         stem = job.original_name.rsplit(".", 1)[0] or "import"
-        response["Content-Disposition"] = f'attachment; filename="errors-{slug_for_filename(stem)}.csv"'
-        return response
+        return downloads.attachment(response, f"errors-{slug_for_filename(stem)}.csv")
 
     def import_confirm_view(self, request, job_id):
         job = self.own_job(request, job_id)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core import downloads
 from core.validators import strip_control_characters
 from measures import export, workflow
 from measures.context_processors import synthetic_measure_count
@@ -239,9 +240,9 @@ class MeasureCsvExportView(FilteredMeasuresMixin, View):
         if self.filterset.errors:
             return bad_filters_response(self.filterset.errors)
         lines = export.csv_lines(self.filterset.qs, absolute_url=request.build_absolute_uri)
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="measures.csv"'
-        return response
+        response = StreamingHttpResponse(downloads.with_byte_order_mark(lines), content_type="text/csv; charset=utf-8")
+        in_use = [(active.name, active.value) for active in self.filterset.active_filters()]
+        return downloads.attachment(response, downloads.filename("measures", "csv", in_use))
 
 
 class MeasureFeed(Feed):

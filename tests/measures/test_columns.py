@@ -89,7 +89,7 @@ class TestCsv:
     @pytest.mark.django_db
     def test_the_export_writes_that_header(self, client):
         first = next(iter(client.get("/measures/export.csv").streaming_content)).decode()
-        assert first == ",".join(column.name for column in columns.EXPORTED) + "\r\n"
+        assert first == "\ufeff" + ",".join(column.name for column in columns.EXPORTED) + "\r\n"
 
     def test_each_cell_is_its_columns_converter_applied_to_its_field(self):
         cells = object.__new__(export.Cells)

@@ -36,7 +36,7 @@ def real_published():
 
 
 def csv_rows(response):
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(body)))
 
 

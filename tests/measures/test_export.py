@@ -28,7 +28,7 @@ def catalogue(db):
 
 def csv_rows(response):
     assert response.streaming
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(body)))
 
 
@@ -61,7 +61,7 @@ class TestCsv:
     def test_is_utf8_streamed_and_downloadable(self, client, catalogue):
         response = client.get("/measures/export.csv")
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert response["Content-Disposition"] == 'attachment; filename="measures.csv"'
+        assert response["Content-Disposition"].startswith('attachment; filename="measures-')
         rows = csv_rows(response)
         titles = [row[2] for row in rows[1:]]
         assert "Égalité between women and men in publishing" in titles
@@ -133,7 +133,7 @@ class TestCsv:
         response = client.get("/measures/export.csv")
         with CaptureQueriesContext(connection) as queries:
             first = next(iter(response.streaming_content))
-        assert first.startswith(b"id,url,title")
+        assert first.startswith("\ufeffid,url,title".encode())
         assert len(queries) == 0
 
     def test_bad_filters_are_a_400_with_the_reason(self, client, catalogue):
@@ -192,3 +192,44 @@ class TestFeed:
         assert 'href="/measures/feed/?party=CAN"' in html
         assert 'href="/measures/export.csv?party=CAN&amp;sort=title"' in html
         assert 'type="application/atom+xml"' in html
+
+
+class TestDownload:
+    def test_the_csv_starts_with_a_byte_order_mark_for_spreadsheet_programs(self, client, catalogue):
+        body = b"".join(client.get("/measures/export.csv").streaming_content)
+        assert body.startswith(b"\xef\xbb\xbfid,url,title")
+        assert body.count(b"\xef\xbb\xbf") == 1
+
+    def test_the_file_name_says_what_it_holds_and_when(self, client, catalogue):
+        from django.utils import timezone
+
+        today = timezone.localdate().isoformat()
+        response = client.get("/measures/export.csv")
+        assert response["Content-Disposition"] == f'attachment; filename="measures-{today}.csv"'
+        response = client.get("/measures/export.csv", {"goal": "1", "reported_by": "party"})
+        name = response["Content-Disposition"]
+        assert name.startswith(f'attachment; filename="measures-{today}-') and name.endswith('.csv"')
+        assert (
+            "goal-1" in name
+            and "reported_by-party" in name.replace("-", "_").replace("reported_by_party", "reported_by-party")
+            or "reported-by-party" in name
+        )
+        many = {"q": "a very long search phrase that would make the file name far too long to read", "goal": "1"}
+        assert client.get("/measures/export.csv", many)["Content-Disposition"].endswith(
+            f'measures-{today}-filtered.csv"'
+        )
+
+
+def test_file_names_are_built_from_the_filters_in_use():
+    import datetime
+
+    from core.downloads import filename
+
+    day = datetime.date(2026, 12, 4)
+    assert filename("measures", "csv", today=day) == "measures-2026-12-04.csv"
+    assert (
+        filename("measures", "csv", [("goal", 1), ("party", "CAN")], today=day)
+        == "measures-2026-12-04-goal-1-party-can.csv"
+    )
+    assert filename("measures", "xlsx", [("q", "x" * 80)], today=day) == "measures-2026-12-04-filtered.xlsx"
+    assert filename("measures", "csv", [("q", "Québec/../..")], today=day) == "measures-2026-12-04-q-quebec.csv"

@@ -153,7 +153,7 @@ class TestApiAndExport:
         make_measure(party=india, title="A measure of India", status=Measure.Status.PUBLISHED)
         response = client.get("/measures/export.csv", {"party": "IND"})
         assert response.status_code == 200
-        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
         assert [(row["title"], row["party"], row["party_iso3"]) for row in rows] == [
             ("A measure of India", "India", "IND")
         ]

@@ -181,7 +181,7 @@ class TestDoneWhen:
         assert len(listed) == 1 and listed[0].startswith(self.TITLE)
 
         export = client.get("/measures/export.csv", params)
-        rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8"))))
+        rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
         assert [row["title"] for row in rows] == listed
         assert rows[0]["organisation"] == "Coalition for the Diversity of Cultural Expressions"
         assert rows[0]["areas"] == "Partnering with civil society"

@@ -125,7 +125,7 @@ def neutralised(value):
 
 
 def check_csv(client, records):
-    content = b"".join(client.get(reverse("measures:measure-export-csv")).streaming_content).decode()
+    content = b"".join(client.get(reverse("measures:measure-export-csv")).streaming_content).decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(content)))
     (row,) = [row for row in rows if row[0] == str(records.measure.pk)]
     for cell in row:
@@ -374,7 +374,7 @@ def test_pages_csv_and_api_still_answer(client, stored_with_control_characters):
     measure, meeting, text = stored_with_control_characters
     for url in (measure.get_absolute_url(), reverse("measures:measure-list"), meeting.get_absolute_url()):
         assert client.get(url).status_code == 200, url
-    content = b"".join(client.get(reverse("measures:measure-export-csv")).streaming_content).decode()
+    content = b"".join(client.get(reverse("measures:measure-export-csv")).streaming_content).decode("utf-8-sig")
     assert text in content
     assert json.loads(get_page(client, reverse("api:measure-detail", args=[measure.pk])))["title"] == text
 
@@ -385,7 +385,7 @@ def test_a_formula_typed_anywhere_in_a_row_is_neutralised(client, world, cell):
     Partner.objects.create(measure=measure, name=cell, entity_type="public")
     measure.organisation.name = cell
     measure.organisation.save()
-    content = b"".join(client.get(reverse("measures:measure-export-csv")).streaming_content).decode()
+    content = b"".join(client.get(reverse("measures:measure-export-csv")).streaming_content).decode("utf-8-sig")
     header, row = list(csv.reader(io.StringIO(content)))
     cells = dict(zip(header, row, strict=True))
     for column in ("title", "results", "partners", "organisation"):
