@@ -139,6 +139,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date formats where Django's defaults differ (convention_portal/formats/); templates name DATE_FORMAT.
+FORMAT_MODULE_PATH = ["convention_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils.formats import date_format
 
 from measures.models import Measure, Partner
 from tests.support.catalogue import build_catalogue
@@ -95,7 +96,7 @@ class TestMeasurePage:
     def test_source_citation_and_last_update(self, client, full_measure):
         html = page(client, full_measure)
         assert '<a href="https://example.org/report" rel="external noopener">example.org</a>' in html
-        updated = full_measure.updated_at.strftime("%Y-%m-%d")
+        updated = date_format(full_measure.updated_at, "DATE_FORMAT")  # "5 December 2026", as every date for people
         assert (
             f"France. “Égalité between women and men in publishing”. Reported in the 2020 periodic report. "
             f"Convention Monitoring Portal, http://testserver/measures/{full_measure.pk}/ (last updated {updated})."
