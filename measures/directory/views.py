@@ -1,5 +1,6 @@
 """Public pages about who takes part: Parties, their periodic reports, organisations."""
 
+import itertools
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -204,6 +205,15 @@ class OrganisationListView(DirectoryListView):
         return Organisation.objects.with_measure_counts()
 
 
+def by_organisation(links, side):
+    """(organisation, its roles' labels) once per organisation: one that is both a member of a coalition and its
+    secretariat is one line with both roles, not two lines naming it twice."""
+    return [
+        (organisation, [link.get_role_display() for link in group])
+        for organisation, group in itertools.groupby(links, key=lambda link: getattr(link, side))
+    ]
+
+
 class OrganisationDetailView(DetailView):
     template_name = "measures/organisation_detail.html"
     context_object_name = "organisation"
@@ -215,8 +225,13 @@ class OrganisationDetailView(DetailView):
         organisation = self.object
         measures = organisation.measures.published()
         return super().get_context_data(
-            memberships=organisation.memberships.select_related("organisation").order_by("organisation__name", "role"),
-            members=organisation.member_links.select_related("member").order_by("member__name", "role"),
+            memberships=by_organisation(
+                organisation.memberships.select_related("organisation").order_by("organisation__name", "role"),
+                "organisation",
+            ),
+            members=by_organisation(
+                organisation.member_links.select_related("member").order_by("member__name", "role"), "member"
+            ),
             measure_count=measures.count(),
             measures=measures.select_related("party").order_by("-published_at", "-pk")[:20],
             **kwargs,
