@@ -105,12 +105,10 @@ def preview_row(line, result, reader):
     """A row as the preview shows it: a few columns as the file gives them, and what the check found."""
     if isinstance(result, Candidate):
         fields = result.fields
-        reference = reader.reference
-        party = next((code for code, party in reference.parties.items() if party.pk == fields["party_id"]), "")
         return {
             "line": line,
             "title": fields["title"],
-            "party": party,
+            "party": reader.reference.party_codes.get(fields["party_id"], ""),
             "reported_by": fields["reported_by"],
             "report_year": fields.get("report_year"),
             "areas": [area.slug for area in result.areas],

@@ -25,8 +25,9 @@ class JobState(models.TextChoices):
 
 #: The states in which the worker is busy with the job: the page follows its progress.
 RUNNING_STATES = (JobState.QUEUED, JobState.VALIDATING, JobState.IMPORTING)
-#: The states after which the uploaded file is no longer needed once the retention has passed.
-FINISHED_STATES = (JobState.DONE, JobState.INVALID)
+#: The states of a job the worker is done with: its file goes once the retention has passed (a failed job's
+#: file is kept until then for a retry).
+FINISHED_STATES = (JobState.DONE, JobState.INVALID, JobState.FAILED)
 
 
 def upload_to(job, filename):

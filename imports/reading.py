@@ -43,6 +43,13 @@ XLSX_RATIO_CHECKED_ABOVE_BYTES = 10 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
 
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")  # a ZIP with members, an empty ZIP
+
+
+def looks_like_xlsx(start):
+    """Whether a file starting with these bytes is read as a workbook (an XLSX is a ZIP), not as CSV."""
+    return start.startswith(_ZIP_SIGNATURES)
+
+
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), and any password-protected .xlsx
 _DELIMITERS = (",", ";", "\t")  # in order of preference when two split the header into as many cells
 # Control characters no text file holds (tab, line feed, form feed, carriage return and escape are left out).
@@ -141,7 +148,7 @@ def open_table(fileobj, name="") -> Table:
     start = _read_start(fileobj)
     if not start:
         raise ImportFileError(_empty_message(name))
-    if start.startswith(_ZIP_SIGNATURES):
+    if looks_like_xlsx(start):
         return _open_xlsx(fileobj, name)
     if start.startswith(_OLE2_SIGNATURE):
         raise ImportFileError(

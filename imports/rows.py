@@ -115,6 +115,14 @@ class Reference:
             area.goal = goals[area.goal_id]
             self.areas[area.slug] = area
         self.domains = {domain.slug: domain for domain in CulturalDomain.objects.all()}
+        #: The records a column names, by the model its Write names (measures/columns.py).
+        self.by_model = {
+            Goal: self.goals,
+            AreaOfMonitoring: self.areas,
+            CulturalDomain: self.domains,
+            Organisation: self.organisations,
+        }
+        self.party_codes = {party.pk: code for code, party in self.parties.items()}
 
 
 def text_cell(value):
@@ -188,12 +196,12 @@ class Converters:
         if not slug:
             return None
         try:
-            return self.reference.organisations[slug].pk
+            return self.reference.by_model[model][slug].pk
         except KeyError:
             raise CellError(_("no organisation has the key “%(slug)s”.") % {"slug": slug}) from None
 
     def many(self, value, model, key):
-        known = {Goal: self.reference.goals, AreaOfMonitoring: self.reference.areas}.get(model, self.reference.domains)
+        known = self.reference.by_model[model]
         keys = [part.strip().lower() for part in value.split(SEPARATOR) if part.strip()]
         unknown = [key for key in keys if key not in known]
         if unknown:
@@ -236,7 +244,12 @@ class ImportedColumn:
     header: str
     attribute: str
     convert: object
+    #: The measure's field the column checks itself against, or None for related records (their converters
+    #: check them against Reference).
     model_field: object
+    #: Where the value goes: the measure's attribute name (party_id…), or a Candidate's list of related records.
+    attname: str
+    related: bool
 
 
 def columns_of(headers, converters):
@@ -264,11 +277,19 @@ def columns_of(headers, converters):
         convert = getattr(converters, spec.write.widget)
         if spec.write.args:
             convert = _bound(convert, spec.write.args)
-        # Related records (the Party, areas, partners...) are checked by their converters against Reference.
-        model_field = Measure._meta.get_field(spec.attribute)
-        if model_field.is_relation:
-            model_field = None
-        columns.append(ImportedColumn(index, spec.header, spec.attribute, convert, model_field))
+        field = Measure._meta.get_field(spec.attribute)
+        related = field.many_to_many or field.one_to_many  # areas, domains, goals ticked, partners
+        columns.append(
+            ImportedColumn(
+                index,
+                spec.header,
+                spec.attribute,
+                convert,
+                model_field=None if field.is_relation else field,
+                attname=spec.attribute if related else field.attname,
+                related=related,
+            )
+        )
     return columns
 
 
@@ -300,7 +321,7 @@ class Importer:
             if values.get(name) is None:
                 values[name] = Measure._meta.get_field(name).default
 
-    def refusal(self, values, reference):
+    def refusal(self, values):
         """(column, message) when this user may not import the row, else None."""
         if self.is_reviewer:
             return None
@@ -345,10 +366,7 @@ class RowReader:
             except ValidationError as error:
                 problems.append(Problem(line, column.header, " ".join(error.messages)))
                 continue
-            if column.attribute in ("areas", "domains", "goals_ticked", "partners"):
-                related[column.attribute] = value
-            else:
-                values[Measure._meta.get_field(column.attribute).attname] = value
+            (related if column.related else values)[column.attname] = value
         if problems:
             return problems
         self.importer.complete(values)
@@ -379,6 +397,6 @@ class RowReader:
         start, end = values.get("period_start"), values.get("period_end")
         if start and end and start > end:
             yield "period_end", _("the end year must not be before the start year.")
-        refusal = self.importer.refusal(values, self.reference)
+        refusal = self.importer.refusal(values)
         if refusal:
             yield refusal

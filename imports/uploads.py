@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.engine import Duplicates
 from imports.models import ImportJob
-
-ZIP_MAGIC = b"PK\x03\x04"
+from imports.reading import looks_like_xlsx
 
 
 class SizeLimitedUpload(FileUploadHandler):
@@ -71,12 +70,12 @@ class UploadForm(forms.Form):
     def job_for(self, user, language):
         """A new job owning the uploaded file, stored under the job's own name."""
         upload = self.cleaned_data["file"]
-        head = upload.read(4)
+        start = upload.read(4)
         upload.seek(0)
         job = ImportJob(
             owner=user,
             original_name=os.path.basename(upload.name)[:255] or "import",
-            file_format="xlsx" if head == ZIP_MAGIC else "csv",
+            file_format="xlsx" if looks_like_xlsx(start) else "csv",
             file_size=upload.size,
             language=language,
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from imports.models import ImportJob, JobState
+from imports.models import FINISHED_STATES, ImportJob, JobState
 
 
 class Command(BaseCommand):
@@ -46,9 +46,7 @@ class Command(BaseCommand):
 
     def delete_old_files(self, before):
         count = 0
-        old = ImportJob.objects.filter(
-            finished_at__lt=before, state__in=(JobState.DONE, JobState.INVALID, JobState.FAILED)
-        ).exclude(file="")
+        old = ImportJob.objects.filter(finished_at__lt=before, state__in=FINISHED_STATES).exclude(file="")
         for job in old.iterator():
             job.file.delete(save=False)
             job.problems.all().delete()
