@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run serve worker test bench bench-import lint format check messages backup restore housekeeping vnu load load-throughput faults
+.PHONY: install run serve worker test bench bench-import bench-xlsx lint format check messages backup restore housekeeping vnu load load-throughput faults
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -68,6 +68,14 @@ bench: install
 IMPORT_ROWS ?= 5000 50000
 bench-import: install
 	$(PY) -m bench.imports --rows $(IMPORT_ROWS)
+
+# The XLSX download of every published measure (rows/s, peak memory), on the database DATABASE_URL names, filled
+# with MEASURES synthetic measures unless some are there already (docs/performance.md, "XLSX download").
+bench-xlsx: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py generate_demo_data --measures $(MEASURES) --seed 1 --unless-present
+	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.export_xlsx
 
 # Load tests under gunicorn on 127.0.0.1 (wrk; bounded). DATABASE_URL must name a database holding data,
 # e.g. the one `make bench` filled. `load`: 30 s, 50 connections over a mix of pages and the API;

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from core.admin import in_any_language
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,5 +28,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organisation", "party", "created_at")
     list_select_related = ("user", "organisation", "party")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter), ("party", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("user__username", "user__email", "organisation__name", "organisation__acronym", "party__name_en")
+    search_fields = (
+        "user__username",
+        "user__email",
+        *in_any_language("organisation__name", "organisation__acronym"),
+        "party__name_en",
+    )
     autocomplete_fields = ("user", "organisation", "party")

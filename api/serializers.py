@@ -181,7 +181,11 @@ class OrganisationSerializer(LinksMixin, PortalModelSerializer):
         ]
 
     def get_member_of(self, organisation) -> list[dict]:
-        return [{"organisation": link.organisation.slug, "role": link.role} for link in organisation.memberships.all()]
+        return [
+            {"organisation": link.organisation.slug, "role": role}
+            for link in organisation.memberships.all()
+            for role in link.roles
+        ]
 
     def api_lookup(self, organisation):
         return organisation.slug

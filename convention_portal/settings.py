@@ -144,6 +144,9 @@ FORMAT_MODULE_PATH = ["convention_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Numbers rendered in templates are grouped as each language writes them (1,234 / 1 234 / 1.234); years, ids and
+# numbers in URLs or attributes are written with |unlocalize (docs/development.md, "Numbers and dates").
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

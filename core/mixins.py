@@ -3,29 +3,23 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.language import active_language
+from core.translation import translated
 from core.validators import RefusesControlCharacters
 
 #: value_as_read() of a field the query did not load (deferred).
 NOT_READ = object()
 
 
-class TranslatedNameMixin(RefusesControlCharacters, models.Model):
-    """A name in the portal's three languages; `name` follows the active language, falling back to English."""
-
-    name_en = models.CharField(_("name (English)"), max_length=255)
-    name_fr = models.CharField(_("name (French)"), max_length=255, blank=True)
-    name_es = models.CharField(_("name (Spanish)"), max_length=255, blank=True)
+class TranslatedNameMixin(
+    RefusesControlCharacters, translated("TranslatedName", name=models.CharField(_("name"), max_length=255))
+):
+    """A name in the portal's three languages (core.translation); `name` follows the active language."""
 
     class Meta:
         abstract = True
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self):
-        return getattr(self, f"name_{active_language()}", "") or self.name_en
 
 
 class RemembersValuesAsRead(models.Model):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import TranslatedAdmin, in_any_language, side_by_side
 from experts.models import (
     Body,
     Expert,
@@ -22,16 +23,17 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "kind", "session_code", "planned_members", "established_on")
+class BodyAdmin(TranslatedAdmin):
+    list_display = ("name_en", "short_name_en", "kind", "session_code", "planned_members", "translations")
     list_filter = ("kind",)
-    search_fields = ("name", "short_name", "aliases", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = (*in_any_language("name", "short_name", "aliases"), "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("convened_by",)
     inlines = [MembershipInline]
     fieldsets = (
-        (None, {"fields": ("kind", "name", "short_name", "session_code", "aliases", "slug", "language")}),
-        (_("Mandate"), {"fields": ("mandate", "established_on", "planned_members", "convened_by", "description")}),
+        (None, {"fields": ("kind", *side_by_side("name", "short_name", "aliases"), "session_code", "slug")}),
+        (_("Mandate"), {"fields": (*side_by_side("mandate"), "established_on", "planned_members", "convened_by")}),
+        (_("Description"), {"fields": side_by_side("description")}),
     )
 
 
@@ -52,14 +54,14 @@ class ExpertAdmin(admin.ModelAdmin):
 class OrganiserInline(admin.TabularInline):
     model = MeetingOrganiser
     extra = 0
-    fields = ("organisation", "party", "role", "note", "position")
+    fields = ("organisation", "party", "role", "note_en", "note_fr", "note_es", "position")
     autocomplete_fields = ("organisation", "party")
 
 
 class TopicInline(admin.StackedInline):
     model = MeetingTopic
     extra = 0
-    fields = ("position", "title", "summary")
+    fields = ("position", *side_by_side("title", "summary"))
 
 
 class DocumentInline(admin.TabularInline):
@@ -72,7 +74,7 @@ class ChildMeetingInline(admin.TabularInline):
     model = Meeting
     fk_name = "parent"
     extra = 0
-    fields = ("title", "slug", "body", "kind", "start_date", "end_date", "year", "month", "city", "country")
+    fields = ("title_en", "slug", "body", "kind", "start_date", "end_date", "year", "month", "city_en", "country")
     autocomplete_fields = ("body", "country")
     show_change_link = True
     verbose_name = _("event that is part of this meeting")
@@ -80,17 +82,17 @@ class ChildMeetingInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ("title", "session", "body", "kind", "dates", "city", "country")
+class MeetingAdmin(TranslatedAdmin):
+    list_display = ("title_en", "session", "body_name", "kind", "dates", "country", "translations")
     list_filter = ("body", "kind", "format", "year")
     list_select_related = ("body", "country")
-    search_fields = ("title", "slug", "city", "venue", "body__name", "body__short_name")
-    prepopulated_fields = {"slug": ("title",)}
+    search_fields = (*in_any_language("title", "city", "venue", "body__name", "body__short_name"), "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("body", "country", "parent", "participants")
     readonly_fields = ("updated_at",)
     inlines = [OrganiserInline, TopicInline, DocumentInline, ChildMeetingInline]
     fieldsets = (
-        (None, {"fields": ("body", "kind", "session_number", "title", "slug", "parent", "language")}),
+        (None, {"fields": ("body", "kind", "session_number", *side_by_side("title"), "slug", "parent")}),
         (
             _("Dates"),
             {
@@ -101,13 +103,17 @@ class MeetingAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Place"), {"fields": ("city", "country", "venue", "format")}),
-        (None, {"fields": ("description", "participants", "updated_at")}),
+        (_("Place"), {"fields": (*side_by_side("city", "venue"), "country", "format")}),
+        (_("Description"), {"fields": (*side_by_side("description"), "participants", "updated_at")}),
     )
 
     @admin.display(description=_("session"))
     def session(self, obj):
         return obj.session_label
+
+    @admin.display(description=_("body"), ordering="body__name_en")
+    def body_name(self, obj):
+        return obj.body.display_name
 
     @admin.display(description=_("dates"), ordering="span_start")
     def dates(self, obj):
@@ -118,25 +124,25 @@ class PartInline(admin.TabularInline):
     model = Outcome
     fk_name = "part_of"
     extra = 0
-    fields = ("kind", "number", "title", "status", "slug")
+    fields = ("kind", "number", "title_en", "title_fr", "title_es", "status", "slug")
     show_change_link = True
     verbose_name = _("part (e.g. a recommendation of this report)")
     verbose_name_plural = _("parts (e.g. the recommendations of this report)")
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
-    list_display = ("display_title", "kind", "status", "origin", "when")
+class OutcomeAdmin(TranslatedAdmin):
+    list_display = ("display_title", "kind", "status", "origin", "when", "translations")
     list_filter = ("kind", "status", "body")
     list_select_related = ("body", "meeting__body")
-    search_fields = ("title", "text", "slug", "body__name", "body__short_name", "meeting__title")
+    search_fields = (*in_any_language("title", "text", "body__name", "body__short_name", "meeting__title"), "slug")
     autocomplete_fields = ("body", "meeting", "part_of", "follows_up", "measures")
-    prepopulated_fields = {"slug": ("title",)}
+    prepopulated_fields = {"slug": ("title_en",)}
     inlines = [PartInline]
     fieldsets = (
-        (None, {"fields": ("kind", "number", "title", "slug", "status", "language")}),
+        (None, {"fields": ("kind", "number", *side_by_side("title"), "slug", "status")}),
         (_("Origin"), {"fields": ("body", "meeting", "part_of", "date", "year", "month")}),
-        (None, {"fields": ("text", "follows_up", "measures")}),
+        (None, {"fields": (*side_by_side("text"), "follows_up", "measures")}),
     )
 
     @admin.display(description=_("from"))

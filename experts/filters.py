@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import FilterSet, YearFilter
 from core.language import active_language
+from core.translation import any_language, localized
 from experts.models import MAX_YEAR, MIN_YEAR, Meeting, MeetingKind, MeetingOrganiser, MeetingTopic
 
 MAX_BODIES = 20
@@ -105,22 +106,20 @@ class MeetingFilter(FilterSet):
     @staticmethod
     def term_condition(term):
         condition = (
-            Q(title__icontains=term)
-            | Q(description__icontains=term)
-            | Q(city__icontains=term)
-            | Q(venue__icontains=term)
-            | Q(body__name__icontains=term)
-            | Q(body__short_name__icontains=term)
-            | Q(body__aliases__icontains=term)
-            | Q(country__name_en__icontains=term)
-            | Q(country__name_fr__icontains=term)
-            | Q(country__name_es__icontains=term)
-            | Exists(MeetingTopic.objects.filter(meeting=OuterRef("pk"), title__icontains=term))
+            any_language("title", "icontains", term)
+            | any_language("description", "icontains", term)
+            | any_language("city", "icontains", term)
+            | any_language("venue", "icontains", term)
+            | any_language("body__name", "icontains", term)
+            | any_language("body__short_name", "icontains", term)
+            | any_language("body__aliases", "icontains", term)
+            | any_language("country__name", "icontains", term)
+            | Exists(MeetingTopic.objects.filter(any_language("title", "icontains", term), meeting=OuterRef("pk")))
             | Exists(
                 MeetingOrganiser.objects.filter(meeting=OuterRef("pk")).filter(
-                    Q(organisation__name__icontains=term)
-                    | Q(organisation__acronym__iexact=term)
-                    | Q(party__name_en__icontains=term)
+                    any_language("organisation__name", "icontains", term)
+                    | any_language("organisation__acronym", "iexact", term)
+                    | any_language("party__name", "icontains", term)
                 )
             )
         )
@@ -152,9 +151,10 @@ class MeetingFilter(FilterSet):
         language = active_language()
         bodies = (
             self.queryset_without("body")
-            .values_list("body__slug", "body__short_name", "body__name")
+            .annotate(short_name=localized("body__short_name"), name=localized("body__name"))
+            .values_list("body__slug", "short_name", "name")
             .annotate(count=Count("pk"))
-            .order_by("body__name")
+            .order_by("name")
         )
         kinds = dict(self.queryset_without("kind").values_list("kind").annotate(count=Count("pk")).order_by())
         years = self.queryset_without("year").values_list("year").annotate(count=Count("pk")).order_by("-year")

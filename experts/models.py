@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import RecordLanguage
 from core.fields import WebURLField
+from core.translation import localized, translated
 from core.validators import RefusesControlCharacters
 from experts.dates import format_partial_date
 
@@ -35,27 +37,35 @@ class BodyQuerySet(models.QuerySet):
     def in_kind_order(self):
         """Governing bodies first, then expert groups, forums and the rest, as BodyKind lists them."""
         order = Case(*(When(kind=kind, then=position) for position, kind in enumerate(BodyKind.values)), default=99)
-        return self.alias(kind_order=order).order_by("kind_order", "name")
+        return self.alias(kind_order=order).order_by("kind_order", localized("name"))
 
 
-class Body(RefusesControlCharacters, models.Model):
+class Body(
+    RefusesControlCharacters,
+    translated(
+        "TranslatedBody",
+        name=models.CharField(_("name"), max_length=255),
+        short_name=models.CharField(_("short name"), max_length=60, blank=True),
+        aliases=models.TextField(
+            _("other names"),
+            blank=True,
+            help_text=_("One per line, e.g. “reflection group” for the Group of Experts."),
+        ),
+        mandate=models.TextField(_("mandate"), blank=True),
+        description=models.TextField(_("description"), blank=True),
+    ),
+):
     """A governing body of the Convention or a group convened to advise it."""
 
     Kind = BodyKind
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=255)
-    short_name = models.CharField(_("short name"), max_length=60, blank=True)
     session_code = models.CharField(
         _("session code"),
         max_length=10,
         blank=True,
         help_text=_('Written after the session number: "CP" gives "10.CP", "IGC" gives "18.IGC".'),
     )
-    aliases = models.TextField(
-        _("other names"), blank=True, help_text=_("One per line, e.g. “reflection group” for the Group of Experts.")
-    )
-    mandate = models.TextField(_("mandate"), blank=True)
     established_on = models.DateField(_("established"), null=True, blank=True)
     planned_members = models.PositiveSmallIntegerField(_("planned number of members"), null=True, blank=True)
     convened_by = models.ForeignKey(
@@ -66,16 +76,12 @@ class Body(RefusesControlCharacters, models.Model):
         blank=True,
         related_name="convened_bodies",
     )
-    description = models.TextField(_("description"), blank=True)
-    language = models.CharField(
-        _("language of the record"), max_length=10, choices=RecordLanguage.choices, default=RecordLanguage.ENGLISH
-    )
     slug = models.SlugField(_("URL key"), max_length=80, unique=True)
 
     objects = BodyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
         constraints = [
@@ -196,7 +202,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.alias(
             upcoming_key=Case(When(span_end__gte=today, then=F("span_start"))),
             past_key=Case(When(span_end__lt=today, then=F("span_start"))),
-        ).order_by(F("upcoming_key").asc(nulls_last=True), F("past_key").desc(nulls_last=True), "title", "pk")
+        ).order_by(F("upcoming_key").asc(nulls_last=True), F("past_key").desc(nulls_last=True), "title_en", "pk")
 
     def with_exact_dates(self):
         return self.filter(start_date__isnull=False)
@@ -207,14 +213,22 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(RefusesControlCharacters, models.Model):
+class Meeting(
+    RefusesControlCharacters,
+    translated(
+        "TranslatedMeeting",
+        title=models.CharField(_("title"), max_length=500),
+        city=models.CharField(_("city"), max_length=120, blank=True),
+        venue=models.CharField(_("venue"), max_length=255, blank=True),
+        description=models.TextField(_("description"), blank=True),
+    ),
+):
     """A session, meeting or event; its dates are exact, or only the month or year is known."""
 
     Kind = MeetingKind
     Format = MeetingFormat
 
     body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="meetings")
-    title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     session_number = models.PositiveSmallIntegerField(
         _("session number"), null=True, blank=True, help_text=_("For numbered sessions: 18 for “18.IGC”.")
@@ -240,7 +254,6 @@ class Meeting(RefusesControlCharacters, models.Model):
     # Used only to order and split upcoming/past meetings, never shown as dates.
     span_start = models.DateField(editable=False)
     span_end = models.DateField(editable=False)
-    city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.ForeignKey(
         "measures.Party",
         verbose_name=_("country"),
@@ -249,7 +262,6 @@ class Meeting(RefusesControlCharacters, models.Model):
         blank=True,
         related_name="meetings_held",
     )
-    venue = models.CharField(_("venue"), max_length=255, blank=True)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, blank=True)
     parent = models.ForeignKey(
         "self",
@@ -261,17 +273,13 @@ class Meeting(RefusesControlCharacters, models.Model):
         help_text=_("The meeting this event belongs to, e.g. a conference day held before a meeting."),
     )
     participants = models.ManyToManyField(Expert, verbose_name=_("participants"), related_name="meetings", blank=True)
-    description = models.TextField(_("description"), blank=True)
-    language = models.CharField(
-        _("language of the record"), max_length=10, choices=RecordLanguage.choices, default=RecordLanguage.ENGLISH
-    )
     slug = models.SlugField(_("URL key"), max_length=100, unique=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-span_start", "title"]
+        ordering = ["-span_start", "title_en"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
@@ -389,7 +397,18 @@ class OrganiserRole(models.TextChoices):
     HOST = "host", _("Host")
 
 
-class MeetingOrganiser(RefusesControlCharacters, models.Model):
+class MeetingOrganiser(
+    RefusesControlCharacters,
+    translated(
+        "TranslatedOrganiserNote",
+        note=models.CharField(
+            _("note"),
+            max_length=300,
+            blank=True,
+            help_text=_("What this organiser did, e.g. “presented a segment”."),
+        ),
+    ),
+):
     """A Party or an organisation that organised a meeting, or took a named part in organising it."""
 
     Role = OrganiserRole
@@ -412,9 +431,6 @@ class MeetingOrganiser(RefusesControlCharacters, models.Model):
         related_name="meetings_organised",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ORGANISER)
-    note = models.CharField(
-        _("note"), max_length=300, blank=True, help_text=_("What this organiser did, e.g. “presented a segment”.")
-    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -447,11 +463,16 @@ class MeetingOrganiser(RefusesControlCharacters, models.Model):
         return self.party or self.organisation
 
 
-class MeetingTopic(RefusesControlCharacters, models.Model):
+class MeetingTopic(
+    RefusesControlCharacters,
+    translated(
+        "TranslatedTopic",
+        title=models.CharField(_("title"), max_length=500),
+        summary=models.TextField(_("summary"), blank=True),
+    ),
+):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="topics")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=500)
-    summary = models.TextField(_("summary"), blank=True)
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -501,6 +522,79 @@ class OutcomeKind(models.TextChoices):
     REPORT = "report", _("Report")
 
 
+#: "Recommendations 2–11": the kinds' plural labels, for a run of numbered outcomes.
+PLURAL_LABELS = {
+    OutcomeKind.RECOMMENDATION: _("Recommendations"),
+    OutcomeKind.DECISION: _("Decisions"),
+    OutcomeKind.RESOLUTION: _("Resolutions"),
+    OutcomeKind.REPORT: _("Reports"),
+}
+
+
+def number_ranges(numbers):
+    """ "2–11", "1, 3, 5–7": sorted numbers with each run of consecutive ones as a range."""
+    runs = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(first) if first == last else f"{first}–{last}" for first, last in runs)
+
+
+def label_of_many(outcomes):
+    """ "Recommendation 4" for one outcome, "Recommendations 2–11" for several numbered outcomes of one kind."""
+    if len(outcomes) == 1:
+        return outcomes[0].label
+    kinds = {outcome.kind for outcome in outcomes}
+    numbers = [outcome.number for outcome in outcomes]
+    if len(kinds) == 1 and None not in numbers:
+        return f"{PLURAL_LABELS[kinds.pop()]} {number_ranges(numbers)}"
+    return ", ".join(str(outcome.label) for outcome in outcomes)
+
+
+@dataclass
+class PartRun:
+    """Parts of a report listed on one line: one with a title alone; consecutive untitled ones of the same kind and
+    status together ("Recommendations 2–11"), as the sources give nothing that tells them apart."""
+
+    parts: list
+
+    @property
+    def label(self):
+        return label_of_many(self.parts)
+
+    @property
+    def is_run(self):
+        return len(self.parts) > 1
+
+    @property
+    def first(self):
+        return self.parts[0]
+
+    def takes(self, part):
+        first = self.first
+        return (
+            not first.title
+            and not part.title
+            and part.number is not None
+            and first.number is not None
+            and (part.kind, part.status) == (first.kind, first.status)
+        )
+
+
+@dataclass
+class FollowUp:
+    """An outcome that follows up some parts of a report, with those parts."""
+
+    outcome: "Outcome"
+    parts: list
+
+    @property
+    def parts_label(self):
+        return label_of_many(self.parts)
+
+
 class OutcomeStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     ADOPTED = "adopted", _("Adopted")
@@ -534,7 +628,14 @@ class OutcomeQuerySet(models.QuerySet):
         )
 
 
-class Outcome(RefusesControlCharacters, models.Model):
+class Outcome(
+    RefusesControlCharacters,
+    translated(
+        "TranslatedOutcome",
+        title=models.CharField(_("title"), max_length=500, blank=True),
+        text=models.TextField(_("text"), blank=True),
+    ),
+):
     """A recommendation, decision, resolution or report, and the measures that respond to it."""
 
     Kind = OutcomeKind
@@ -550,8 +651,6 @@ class Outcome(RefusesControlCharacters, models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), null=True, blank=True, help_text=_("E.g. 4 for recommendation 4 of a report.")
     )
-    title = models.CharField(_("title"), max_length=500, blank=True)
-    text = models.TextField(_("text"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True, help_text=_("Leave empty if the exact day is not known."))
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, validators=YEAR_VALIDATORS)
     month = models.PositiveSmallIntegerField(
@@ -580,9 +679,6 @@ class Outcome(RefusesControlCharacters, models.Model):
         verbose_name=_("measures responding to it"),
         related_name="outcomes",
         blank=True,
-    )
-    language = models.CharField(
-        _("language of the record"), max_length=10, choices=RecordLanguage.choices, default=RecordLanguage.ENGLISH
     )
     slug = models.SlugField(_("URL key"), max_length=100, unique=True)
 
@@ -643,7 +739,9 @@ class Outcome(RefusesControlCharacters, models.Model):
 
     @property
     def display_title(self):
-        return f"{self.label}: {self.title}" if self.title and self.number is not None else self.title or self.label
+        if self.title and self.number is not None:
+            return _("%(label)s: %(title)s") % {"label": self.label, "title": self.title}
+        return self.title or self.label
 
     @property
     def source_body(self):
@@ -653,6 +751,25 @@ class Outcome(RefusesControlCharacters, models.Model):
     @property
     def date_display(self):
         return format_partial_date(self.year, self.month, self.date)
+
+    def part_runs(self):
+        """Its parts as the lines a page lists (PartRun), from the prefetched parts."""
+        runs = []
+        for part in self.parts.all():
+            if runs and runs[-1].takes(part):
+                runs[-1].parts.append(part)
+            else:
+                runs.append(PartRun([part]))
+        return runs
+
+    def follow_ups_of_parts(self):
+        """Each outcome following up some of its parts, once, with the parts it follows up (FollowUp): a decision
+        adopting ten recommendations is one line, not ten."""
+        grouped = {}
+        for part in self.parts.all():
+            for follow_up in part.follow_ups.all():
+                grouped.setdefault(follow_up.pk, FollowUp(follow_up, [])).parts.append(part)
+        return list(grouped.values())
 
     def clean(self):
         if self.date:

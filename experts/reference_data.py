@@ -8,6 +8,7 @@ import datetime
 import json
 from pathlib import Path
 
+from core.translation import columns_from
 from experts.models import Body, Meeting, MeetingOrganiser, MeetingTopic, Outcome
 from measures.models import Organisation, Party
 
@@ -32,14 +33,10 @@ def load_bodies(items):
         Body.objects.update_or_create(
             slug=item["slug"],
             defaults={
+                **columns_from(item, "name", "short_name", "aliases", "mandate", "description"),
                 "kind": item["kind"],
-                "name": item["name"],
-                "short_name": item["short_name"],
                 "session_code": item["session_code"],
-                "aliases": "\n".join(item["aliases"]),
-                "mandate": item["mandate"],
                 "planned_members": item["planned_members"],
-                "description": item["description"],
             },
         )
     for item in items:
@@ -52,18 +49,16 @@ def load_meetings(items):
     for item in items:
         meeting = Meeting.objects.filter(slug=item["slug"]).first() or Meeting(slug=item["slug"])
         fields = {
+            **columns_from(item, "title", "city", "description"),
             "body": Body.objects.get(slug=item["body"]),
-            "title": item["title"],
             "kind": item["kind"],
             "session_number": item["session_number"],
             "start_date": parse_date(item["start_date"]),
             "end_date": parse_date(item["end_date"]),
             "year": item["year"],
             "month": item["month"],
-            "city": item["city"],
             "country": Party.objects.get(slug=item["country"]) if item["country"] else None,
             "parent": Meeting.objects.get(slug=item["parent"]) if item["parent"] else None,
-            "description": item["description"],
         }
         changed = meeting.pk is None or any(getattr(meeting, name) != value for name, value in fields.items())
         if changed:
@@ -82,13 +77,15 @@ def load_organisers(meeting, items):
         MeetingOrganiser.objects.update_or_create(
             meeting=meeting,
             organisation=Organisation.objects.get(slug=item["organisation"]),
-            defaults={"role": item["role"], "note": item["note"], "position": position},
+            defaults={**columns_from(item, "note"), "role": item["role"], "position": position},
         )
 
 
 def load_topics(meeting, titles):
     for position, title in enumerate(titles, start=1):
-        MeetingTopic.objects.update_or_create(meeting=meeting, position=position, defaults={"title": title})
+        MeetingTopic.objects.update_or_create(
+            meeting=meeting, position=position, defaults=columns_from({"title": title}, "title")
+        )
 
 
 def load_outcomes(items):
@@ -100,9 +97,8 @@ def load_outcomes(items):
                 "body": Body.objects.get(slug=item["body"]) if item["body"] else None,
                 "meeting": Meeting.objects.get(slug=item["meeting"]) if item["meeting"] else None,
                 "part_of": Outcome.objects.get(slug=item["part_of"]) if item["part_of"] else None,
+                **columns_from(item, "title", "text"),
                 "number": item["number"],
-                "title": item["title"],
-                "text": item["text"],
                 "year": item["year"],
                 "month": item["month"],
                 "status": item["status"],

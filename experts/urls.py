@@ -9,6 +9,9 @@ urlpatterns = [
     path("meetings/", cache_public_page(views.MeetingListView.as_view()), name="meeting-list"),
     # Before the meeting pages, so that no meeting slug can shadow the calendar of all meetings.
     path("meetings/calendar.ics", views.MeetingsCalendarView.as_view(), name="meeting-calendar"),
+    # Downloads are never page-cached: no cache_public_page.
+    path("meetings/export.csv", views.MeetingDownloadView.as_view(format="csv"), name="meeting-export-csv"),
+    path("meetings/export.xlsx", views.MeetingDownloadView.as_view(format="xlsx"), name="meeting-export-xlsx"),
     path("meetings/<slug:slug>.ics", views.MeetingCalendarView.as_view(), name="meeting-ics"),
     path("meetings/<slug:slug>/", cache_public_page(views.MeetingDetailView.as_view()), name="meeting-detail"),
     path("bodies/", cache_public_page(views.BodyListView.as_view()), name="body-list"),

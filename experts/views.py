@@ -1,17 +1,19 @@
-"""Public pages: meetings (with their calendar files), bodies and outcomes."""
+"""Public pages: meetings (with their calendar files and CSV and XLSX downloads), bodies and outcomes."""
 
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from experts import ics
+from core.spreadsheets import ListDownloadView, describe_filters
+from experts import columns, ics
 from experts.filters import MeetingFilter
 from experts.models import Body, Meeting, MeetingOrganiser, Membership, Outcome
-from measures.models import Measure
+from measures.models import Measure, Party
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -90,6 +92,42 @@ class MeetingsCalendarView(View):
             meetings, lambda item: request.build_absolute_uri(item.get_absolute_url()), _("Convention meetings")
         )
         return HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+
+
+class MeetingDownloadView(ListDownloadView):
+    """/meetings/export.csv and .xlsx: the meetings the same filters as /meetings/ select, in its order
+    (columns.MEETINGS), with their dates exactly as recorded."""
+
+    stem = "meetings"
+    columns = columns.MEETINGS
+    page_url_name, csv_url_name = "experts:meeting-list", "experts:meeting-export-csv"
+    title = gettext_lazy("Meetings")
+    description = gettext_lazy(
+        "The sessions of the Convention's governing bodies, the meetings of its expert groups and the events "
+        "around them that match the filters below, one row per meeting, in the order of the list on the portal."
+    )
+    notes = (
+        gettext_lazy(
+            "Dates are given as recorded: the first and last day only where the exact days are known; where only "
+            "the month or the year is known, those days are empty and no day is guessed."
+        ),
+    )
+
+    def get_filterset(self):
+        return MeetingFilter(self.request.GET, queryset=Meeting.objects.all(), request=self.request)
+
+    def get_rows(self, filterset):
+        return filterset.qs.with_list_relations().in_calendar_order(filterset.today)
+
+    def describe_filters(self, filterset):
+        chosen = filterset.cleaned.get("body") or []
+        bodies = {body.slug: str(body.name) for body in Body.objects.filter(slug__in=chosen)}
+        code = filterset.cleaned.get("country")
+        countries = {party.iso3: str(party.name) for party in Party.objects.filter(iso3=code)} if code else {}
+        return describe_filters(
+            filterset,
+            labels={"body": lambda slug: bodies.get(slug, slug), "country": lambda iso3: countries.get(iso3, iso3)},
+        )
 
 
 class BodyListView(ListView):

@@ -17,10 +17,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.translation import LANGUAGES
 from imports.reading import ImportFileError, open_table
 from imports.rows import Candidate, CellError, Problem, Reference, RowReader
 from imports.saving import save_batch
 from measures.models import Measure, Organisation, ReportedBy
+from measures.search import organisation_names as organisation_names_of
 
 BATCH_SIZE = 500
 #: Rows shown in the preview before the import is confirmed.
@@ -191,7 +193,10 @@ def save(fileobj, name, importer, *, duplicates=Duplicates.SKIP, on_progress=Non
     started = time.perf_counter()
     outcome = Outcome()
     reference = Reference()
-    organisation_names = dict(Organisation.objects.values_list("pk", "name"))
+    organisation_names = {
+        organisation.pk: organisation_names_of(organisation)
+        for organisation in Organisation.objects.only("pk", *(f"name_{code}" for code in LANGUAGES))
+    }
     with transaction.atomic():
         reading = Pass(fileobj, name, importer, reference)
         for batch in reading.batches():

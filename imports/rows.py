@@ -107,7 +107,9 @@ class Reference:
         self.parties = {}
         for party in Party.objects.only("pk", "iso3", "slug", "name_en"):
             self.parties["EU" if party.slug == Party.EU_SLUG else party.iso3.upper()] = party
-        self.organisations = {org.slug: org for org in Organisation.objects.only("pk", "slug", "name")}
+        self.organisations = {
+            org.slug: org for org in Organisation.objects.only("pk", "slug", "name_en", "name_fr", "name_es")
+        }
         goals = {goal.pk: goal for goal in Goal.objects.all()}
         self.goals = {str(goal.number): goal for goal in goals.values()}
         self.areas = {}

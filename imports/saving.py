@@ -35,7 +35,7 @@ def save_batch(candidates, user, organisation_names):
         for measure, candidate in zip(measures, candidates, strict=True):
             related = [measure.results, *(name for name, _type in candidate.partners)]
             if measure.organisation_id:
-                related.append(organisation_names[measure.organisation_id])
+                related.extend(organisation_names[measure.organisation_id])
             measure.search_vector = WeightedVector(measure.title, measure.main_features, "\n".join(related))
     Measure.objects.bulk_create(measures)
     reason = change_reason()

@@ -28,6 +28,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import is_reviewer, represented
+from core.admin import TranslatedAdmin, in_any_language, side_by_side
 from core.validators import validate_no_control_characters
 from imports.views import ImportViews
 from measures import workflow
@@ -147,14 +148,18 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "acronym", "kind", "country", "founding_year")
+class OrganisationAdmin(TranslatedAdmin):
+    list_display = ("name_en", "acronym_en", "kind", "country", "founding_year", "translations")
     list_filter = ("kind",)
     list_select_related = ("country",)
-    search_fields = ("name", "acronym", "slug")
+    search_fields = (*in_any_language("name", "acronym"), "slug")
     autocomplete_fields = ("country",)
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_en",)}
     inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": (*side_by_side("name", "acronym"), "slug", "kind", "country")}),
+        (_("About"), {"fields": ("website", "founding_year", *side_by_side("description"))}),
+    )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -166,10 +171,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(OrganisationMembership)
 class OrganisationMembershipAdmin(admin.ModelAdmin):
-    list_display = ("member", "role", "organisation")
-    list_filter = ("role",)
+    list_display = ("member", "is_member", "holds_secretariat", "organisation")
+    list_filter = ("is_member", "holds_secretariat")
     list_select_related = ("member", "organisation")
-    search_fields = ("member__name", "member__acronym", "organisation__name", "organisation__acronym")
+    search_fields = in_any_language("member__name", "member__acronym", "organisation__name", "organisation__acronym")
     autocomplete_fields = ("member", "organisation")
 
 
@@ -510,7 +515,12 @@ class MeasureAdmin(ImportViews, ExportMixin, ScopedHistoryAdmin):
         "updated_at",
     )
     list_select_related = ("party", "organisation")
-    search_fields = ("title", "party__name_en", "party__iso3", "organisation__name", "organisation__acronym")
+    search_fields = (
+        "title",
+        "party__name_en",
+        "party__iso3",
+        *in_any_language("organisation__name", "organisation__acronym"),
+    )
     autocomplete_fields = ("party", "periodic_report", "organisation")
     readonly_fields = ("status", "goal_list", "created_at", "created_by", "updated_at", "updated_by", "published_at")
     inlines = [PartnerInline]

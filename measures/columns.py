@@ -5,7 +5,8 @@ A column has a name (the CSV header), a label, and up to three ways of being use
 
 - `read`: how the CSV export writes it. The export reads the measures as tuples of plain values and applies one
   converter per column, so `read` names a field of that tuple and a converter of `measures.export.Cells`;
-  fields keyed by the measure itself (its url, goals, partners...) read "pk".
+  fields keyed by the measure itself (its url, goals, partners...) read "pk". The XLSX export for people
+  (measures/export_xlsx.py) reads the same columns, headed by their `label`, with converters of the same names.
 - `write`: how an import reads it: its header in the file, the model attribute it sets and the kind of cell (a
   converter of `imports.rows.Converters`, which the admin's export renders with the widget of the same name in
   `measures.resources.WIDGETS`), with the converter's arguments.
@@ -32,10 +33,13 @@ from measures.models import AreaOfMonitoring, CulturalDomain, Evaluated, Goal, O
 
 @dataclass(frozen=True)
 class Read:
-    """The CSV cell: the converter `cell` (an attribute of measures.export.Cells) applied to the measure's `field`."""
+    """The CSV cell: the converter `cell` (an attribute of measures.export.Cells) applied to the measure's `field`.
+    Where the CSV writes one of the portal's identifiers, `choices` (TextChoices) give the label the XLSX export
+    shows instead (measures/export_xlsx.py)."""
 
     field: str
     cell: str
+    choices: type | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,11 @@ def choice(field, choices, default):
         choices=", ".join(f"`{value}`" for value in choices.values),
         default=default,
     )
-    return {"read": Read(field, "code"), "write": Write("choice", (choices, default), help=help), "api": field}
+    return {
+        "read": Read(field, "code", choices),
+        "write": Write("choice", (choices, default), help=help),
+        "api": field,
+    }
 
 
 def many(name, model, key, after, api_after, help, attribute=""):

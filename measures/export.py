@@ -8,14 +8,13 @@ from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from core.downloads import FORMULA_PREFIXES
 from measures.columns import EXPORTED
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Partner, Party
 
 CHUNK_SIZE = 2000
 LINES_PER_PIECE = 500
 JOIN = "; "
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
@@ -104,10 +103,14 @@ class Cells:
         self.domains = related.domains.__getitem__
         self.partners = related.partners.__getitem__
 
+    def converter(self, column):
+        """The converter of `column` (measures/columns.py): the one its `read.cell` names."""
+        return getattr(self, column.read.cell)
+
     def row_maker(self):
         """A function from a tuple of MEASURE_FIELDS to the measure's CSV fields, in HEADER's order (headers
         are stable identifiers scripts rely on), each field through its column's converter."""
-        converters = [getattr(self, column.read.cell) for column in EXPORTED]
+        converters = [self.converter(column) for column in EXPORTED]
         values_in_column_order = itemgetter(*(MEASURE_FIELDS.index(column.read.field) for column in EXPORTED))
 
         def row(measure):
@@ -116,9 +119,10 @@ class Cells:
         return row
 
 
-def joined_by_measure(pairs, names=None, order=None):
+def joined_by_measure(pairs, names=None, order=None, text=text_cell):
     """{measure id: the cell "value; value"} from (measure id, value) pairs, renamed through `names` and
-    sorted by `order` (value: sort key) if given. Measures with the same values share one cell."""
+    sorted by `order` (value: sort key) if given, the cell made by `text`. Measures with the same values share
+    one cell."""
     values_by_measure = Blank()
     for measure_id, value in pairs:
         values_by_measure.setdefault(measure_id, []).append(value)
@@ -128,21 +132,25 @@ def joined_by_measure(pairs, names=None, order=None):
         if key not in cells:
             if order is not None:
                 values.sort(key=order.__getitem__)
-            cells[key] = text_cell(JOIN.join(str(names[value] if names is not None else value) for value in values))
+            cells[key] = text(JOIN.join(str(names[value] if names is not None else value) for value in values))
         values_by_measure[measure_id] = cells[key]
     return values_by_measure
 
 
 class Names:
     """Parties and organisations as the cells they make (the Party as name, ISO code and electoral group),
-    and names of areas and domains, in the active language and in their order, read once per export."""
+    and names of areas and domains, in the active language and in their order, read once per export. Names
+    become cells through `text`, codes through `code` (the CSV's by default; the XLSX export gives its own)."""
 
-    def __init__(self):
+    def __init__(self, text=text_cell, code=cell):
         parties = Party.objects.all()
-        self.parties = {party.pk: text_cell(party.name) for party in parties}
-        self.party_codes = {party.pk: cell(party.iso3) for party in parties}
-        self.electoral_groups = {party.pk: cell(party.electoral_group) for party in parties}
-        self.organisations = Blank((pk, text_cell(name)) for pk, name in Organisation.objects.values_list("pk", "name"))
+        self.parties = {party.pk: text(party.name) for party in parties}
+        self.party_codes = {party.pk: code(party.iso3) for party in parties}
+        self.electoral_groups = {party.pk: code(party.electoral_group) for party in parties}
+        # Through the attribute, which gives the active language's name (falling back to English).
+        self.organisations = Blank(
+            (organisation.pk, text(organisation.name)) for organisation in Organisation.objects.all()
+        )
         self.goals = dict(Goal.objects.values_list("pk", "number"))
         areas = AreaOfMonitoring.objects.order_by("position", "name_en", "pk")
         self.areas = {area.pk: area.name for area in areas}
@@ -156,22 +164,25 @@ class RelatedValues:
     """The goals, areas, domains and partners of every exported measure, as cells: one flat query each over
     the export's own filter, no model instances and no list of ids sent back to the database."""
 
-    def __init__(self, measures, names):
+    def __init__(self, measures, names, text=text_cell):
         self.names = names
         measures = measures.values("pk")
 
         def pairs(relation, column):
             return fetch_all(relation.through.objects.filter(measure_id__in=measures).values_list("measure_id", column))
 
-        self.goals = joined_by_measure(pairs(Measure.goals, "goal_id"), names.goals, order=names.goals)
-        self.areas = joined_by_measure(pairs(Measure.areas, "areaofmonitoring_id"), names.areas, names.area_order)
-        self.domains = joined_by_measure(pairs(Measure.domains, "culturaldomain_id"), names.domains, names.domain_order)
+        self.goals = joined_by_measure(pairs(Measure.goals, "goal_id"), names.goals, names.goals, text)
+        self.areas = joined_by_measure(pairs(Measure.areas, "areaofmonitoring_id"), names.areas, names.area_order, text)
+        self.domains = joined_by_measure(
+            pairs(Measure.domains, "culturaldomain_id"), names.domains, names.domain_order, text
+        )
         self.partners = joined_by_measure(
             fetch_all(
                 Partner.objects.filter(measure_id__in=measures)
                 .order_by("measure_id", "position", "pk")
                 .values_list("measure_id", "name")
-            )
+            ),
+            text=text,
         )
 
 
@@ -198,16 +209,25 @@ def collector_paused():
             gc.enable()
 
 
+def detail_url_prefix(absolute_url=str):
+    """The address of a measure's page without its id: every detail address differs only by its id, so one is
+    built and the id varied rather than reversed 50,000 times."""
+    return absolute_url(reverse("measures:measure-detail", args=[0]))[: -len("0/")]
+
+
+def measure_tuples(measures):
+    """The MEASURE_FIELDS of each measure as a plain tuple, read from the database in chunks."""
+    return measures.values_list(*MEASURE_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+
+
 def rows(measures, absolute_url=str):
     """The header, then the CSV fields of each measure, the measures read from the database in chunks."""
     yield [quoted(name) for name in HEADER]
     names = Names()
     with collector_paused():
         related = RelatedValues(measures, names)
-    # Every detail address differs only by its id: build one and vary the id rather than reverse 50,000 times.
-    url_prefix = absolute_url(reverse("measures:measure-detail", args=[0]))[: -len("0/")]
-    row = Cells(related, url_prefix).row_maker()
-    for measure in measures.values_list(*MEASURE_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+    row = Cells(related, detail_url_prefix(absolute_url)).row_maker()
+    for measure in measure_tuples(measures):
         yield row(measure)
 
 

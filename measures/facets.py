@@ -23,7 +23,7 @@ from core.fields import BitSetField
 from core.filters import as_list
 from core.text import folded
 from measures.filters import TRUE
-from measures.models import FACET_GROUP_INDEXES, ElectoralGroup, Measure
+from measures.models import FACET_GROUP_INDEXES, ElectoralGroup, Measure, RecordLanguage
 
 #: The facet key under which facet_counts() gives the number of results without each active filter.
 WITHOUT = "_without"
@@ -44,6 +44,7 @@ FACET_COLUMNS = {
     "youth": "is_youth",
     "preferential": "is_preferential_treatment",
     "innovative": "is_innovative",
+    "language": "language",
 }
 
 #: Filters shown as facets: each option is counted under the other active filters.
@@ -53,8 +54,15 @@ FACETS = tuple(FACET_COLUMNS)
 #: enough distinct combinations (about 130, 16, 650 and 150 over 40,000 measures) that one scan costs little
 #: more than a scan per column, and its rows are few to add up. They are the columns of the small indexes kept
 #: for them, in their order.
-COLUMN_GROUPS = tuple(
+INDEXED_GROUPS = tuple(
     tuple(Measure._meta.get_field(name).attname for name in fields) for fields in FACET_GROUP_INDEXES.values()
+)
+#: ...and a group of its own for a facet column that no such index holds, which would read the table (none today:
+#: a facet column added later belongs in an index of FACET_GROUP_INDEXES).
+COLUMN_GROUPS = INDEXED_GROUPS + tuple(
+    (column,)
+    for column in dict.fromkeys(FACET_COLUMNS.values())
+    if not any(column in group for group in INDEXED_GROUPS)
 )
 
 COLUMN_TYPES = {
@@ -67,6 +75,7 @@ COLUMN_TYPES = {
     "area_bits": BigIntegerField(),
     "domain_bits": BigIntegerField(),
     "report_year": IntegerField(),
+    "language": CharField(),
 }
 
 
@@ -151,10 +160,11 @@ class MeasureFacets:
             ],
         )
 
-    def counts(self):
+    def counts(self, names=FACETS):
         """{facet: {option key (str): count}} over the results themselves, every active filter applied (for
-        charts, where facet_counts() would count each option under the other filters only); one query."""
-        return self.count(FACETS, self.real_branches())
+        charts, where facet_counts() would count each option under the other filters only); one query. Only the
+        facets in `names` are counted (the others are empty): a chart asks for those it draws."""
+        return self.count(names, self.real_branches())
 
     def real_branches(self):
         """With count_real, the branch of count() that counts the real records among the results (under WITHOUT)."""
@@ -229,7 +239,7 @@ class MeasureFacets:
         if name in self.keys_by_bit:
             keys = self.keys_by_bit[name]
             return [keys[bit] for bit in BitSetField.numbers(value) if bit in keys]
-        if name in ("reported_by", "report_year"):
+        if name in ("reported_by", "report_year", "language"):
             return [str(value)]
         return [TRUE] if value else []
 
@@ -248,8 +258,8 @@ class MeasureFacets:
         return by_reporter.get(chosen, 0) if chosen else sum(by_reporter.values())
 
     def facets(self, counts=None):
-        """{name: Facet} for every facet, in the page's language. Parties and report years without any
-        measure under the other filters are left out unless selected."""
+        """{name: Facet} for every facet, in the page's language. Parties, report years and languages of the
+        record without any measure under the other filters are left out unless selected."""
         counts = self.facet_counts() if counts is None else counts
         filterset = self.filterset
         active = filterset.active
@@ -274,6 +284,7 @@ class MeasureFacets:
             "domain": facet("domain", [(domain.slug, domain.name) for domain in filterset.domains]),
             "reported_by": facet("reported_by", Measure.ReportedBy.choices),
             "report_year": facet("report_year", [(year, year) for year in sorted(years, reverse=True)]),
+            "language": facet("language", RecordLanguage.choices, keep_empty=False),
             **{
                 name: facet(name, [(TRUE, filterset.filters[name].label)])
                 for name in ("youth", "preferential", "innovative")

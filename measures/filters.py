@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import RecordLanguage
 from core.fields import BitSetField
 from core.filters import FIRST_YEAR, LAST_YEAR, FilterSet, YearFilter
 from core.language import active_language
@@ -203,6 +204,14 @@ class MeasureFilter(FilterSet):
     )
     report_year = YearListFilter(
         label=_("Report year"), field_name="report_year", help_text="year of the periodic report"
+    )
+    language = MultipleValueFilter(
+        label=_("Language of the record"),
+        field_name="language",
+        choices=RecordLanguage.choices,
+        error_messages=choice_error(_("Unknown language: %(value)s. Use en, fr, es, ar, zh, pt, ru or other.")),
+        help_text="the language the measure is written in (records are not translated): en, fr, es, ar, zh, pt, "
+        "ru or other",
     )
     youth = ChoiceValueFilter(
         label=_("Youth"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pycountry
 
+from core.translation import columns_from
 from measures.models import (
     AreaOfMonitoring,
     CulturalDomain,
@@ -197,7 +198,11 @@ def load_party_counts(items):
     for item in items:
         PartyCount.objects.update_or_create(
             as_of=parse_date(item["as_of"]),
-            defaults={"at_least": item["at_least"], "basis": item["basis"], "sources": "\n".join(item["sources"])},
+            defaults={
+                **columns_from(item, "basis"),
+                "at_least": item["at_least"],
+                "sources": "\n".join(item["sources"]),
+            },
         )
 
 
@@ -206,19 +211,20 @@ def load_organisations(reference):
         Organisation.objects.update_or_create(
             slug=item["slug"],
             defaults={
-                "name": item["name"],
-                "acronym": item["acronym"],
+                **columns_from(item, "name", "acronym", "description"),
                 "kind": item["kind"],
                 "country": Party.objects.get(iso3=item["country"]) if item["country"] else None,
                 "founding_year": item["founding_year"],
-                "description": item["description"],
             },
         )
     for item in reference["memberships"]:
-        OrganisationMembership.objects.get_or_create(
+        OrganisationMembership.objects.update_or_create(
             member=Organisation.objects.get(slug=item["member"]),
             organisation=Organisation.objects.get(slug=item["organisation"]),
-            role=item["role"],
+            defaults={
+                "is_member": OrganisationMembership.Role.MEMBER in item["roles"],
+                "holds_secretariat": OrganisationMembership.Role.SECRETARIAT in item["roles"],
+            },
         )
     return len(reference["organisations"])
 

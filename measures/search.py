@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from core.text import folded
+from core.translation import LANGUAGES, any_language
 from measures.models import Measure, Organisation, Partner
 
 CONFIG = "simple"
@@ -67,7 +68,7 @@ def contains_word(word):
         Q(title__icontains=word)
         | Q(main_features__icontains=word)
         | Q(results__icontains=word)
-        | Q(organisation__name__icontains=word)
+        | any_language("organisation__name", "icontains", word)
         | Q(Exists(Partner.objects.filter(measure=OuterRef("pk"), name__icontains=word)))
     )
 
@@ -114,11 +115,16 @@ def highlight(text, query, length=None):
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of record text above is escaped
 
 
+def organisation_names(organisation):
+    """The organisation's names in every language it has them, so that each finds its measures."""
+    return list(dict.fromkeys(name for name in (getattr(organisation, f"name_{code}") for code in LANGUAGES) if name))
+
+
 def vector_for(measure):
     """The weighted vector of one measure (its partners prefetched)."""
     related = [measure.results, *(partner.name for partner in measure.partners.all())]
     if measure.organisation_id:
-        related.append(measure.organisation.name)
+        related.extend(organisation_names(measure.organisation))
     return WeightedVector(measure.title, measure.main_features, "\n".join(related))
 
 
@@ -168,7 +174,7 @@ def update_search_vector(queryset):
         queryset.order_by()
         .select_related("organisation")
         .prefetch_related("partners")
-        .only("pk", "title", "main_features", "results", "organisation__name")
+        .only("pk", "title", "main_features", "results", *(f"organisation__name_{code}" for code in LANGUAGES))
     )
     batch, count = [], 0
     for measure in measures.iterator(chunk_size=BATCH_SIZE):

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,9 +22,19 @@ from measures.context_processors import synthetic_measure_count
 from measures.directory.filters import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
 from measures.facets import MeasureFacets
 from measures.filters import MeasureFilter, Synthetic
-from measures.models import ElectoralGroup, Instrument, Measure, Party, PartyCount, ShownReportStatus
+from measures.models import (
+    ElectoralGroup,
+    Instrument,
+    Measure,
+    Party,
+    PartyCount,
+    RecordLanguage,
+    ShownReportStatus,
+)
 
 CHART_WIDTH = 720
+#: The facets of MeasureFacets that the charts about measures draw (the others are not counted).
+CHARTED_FACETS = ("goal", "area", "region", "reported_by")
 NOT_RECORDED = _("Not recorded in the sources")
 
 
@@ -141,7 +151,7 @@ class StatsView(TemplateView):
         self.measures = self.filterset.queryset_without()
         # While synthetic examples exist, the same query also counts the real records, shown beside the total.
         self.facets = MeasureFacets(self.filterset, count_real=bool(synthetic_measure_count()))
-        self.counts = self.facets.counts()
+        self.counts = self.facets.counts(CHARTED_FACETS)
         self.list_url = reverse("measures:measure-list")
         self.parties_url = reverse("measures:party-list")
         measure_charts = [
@@ -192,6 +202,8 @@ class StatsView(TemplateView):
             return ElectoralGroup(value).label
         if name == "reported_by":
             return Measure.ReportedBy(value).label
+        if name == "language":
+            return RecordLanguage(value).label
         if name in ("youth", "preferential", "innovative"):
             return _("yes")
         if name == "synthetic":
@@ -279,7 +291,7 @@ class StatsView(TemplateView):
         chart["note"] = _(
             "A measure counts in every year of its period; an ongoing measure counts up to this year. "
             "Measures without a period are not counted: %(undated)s."
-        ) % {"undated": undated}
+        ) % {"undated": formats.localize(undated)}
         return chart
 
     def by_reported_by(self):
@@ -309,7 +321,7 @@ class StatsView(TemplateView):
                 "The instrument of %(count)s Party is not recorded in the sources; it is not in this chart.",
                 "The instrument of %(count)s Parties is not recorded in the sources; they are not in this chart.",
                 unknown,
-            ) % {"count": unknown}
+            ) % {"count": formats.localize(unknown)}
             note_link = {
                 "text": _("List the Parties whose instrument is not recorded"),
                 "url": f"{self.parties_url}?{urlencode({'instrument': INSTRUMENT_NOT_RECORDED})}",
@@ -336,7 +348,7 @@ class StatsView(TemplateView):
                 "%(count)s Party whose date of deposit is not documented is not in this chart.",
                 "%(count)s Parties whose date of deposit is not documented are not in this chart.",
                 undated,
-            ) % {"count": undated}
+            ) % {"count": formats.localize(undated)}
         years = range(min(deposits), max(deposits) + 1) if deposits else []
         cumulative, running = [], 0
         for year in years:
@@ -377,7 +389,7 @@ class StatsView(TemplateView):
                 "portal holds no information, not that no report was submitted.",
                 counts.get("total", 0),
             )
-            % {"total": counts.get("total", 0), "overdue": overdue},
+            % {"total": formats.localize(counts.get("total", 0)), "overdue": formats.localize(overdue)},
             note_link={"text": _("List the overdue reports"), "url": f"{reports_url}?{urlencode({'status': OVERDUE})}"}
             if overdue
             else None,

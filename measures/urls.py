@@ -9,14 +9,20 @@ app_name = "measures"
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
     path("measures/", cache_public_page(views.MeasureListView.as_view()), name="measure-list"),
+    # Downloads are never page-cached: no cache_public_page.
     path("measures/export.csv", views.MeasureCsvExportView.as_view(), name="measure-export-csv"),
+    path("measures/export.xlsx", views.MeasureXlsxExportView.as_view(), name="measure-export-xlsx"),
     path("measures/feed/", cache_public_page(views.MeasureFeed()), name="measure-feed"),
     path("measures/<int:pk>/", cache_public_page(views.MeasureDetailView.as_view()), name="measure-detail"),
     # Signed-in people only, never through the page cache.
     path("measures/<int:pk>/preview/", views.MeasurePreviewView.as_view(), name="measure-preview"),
     path("parties/", cache_public_page(directory_views.PartyListView.as_view()), name="party-list"),
+    path("parties/export.csv", directory_views.PartyDownloadView.as_view(format="csv"), name="party-export-csv"),
+    path("parties/export.xlsx", directory_views.PartyDownloadView.as_view(format="xlsx"), name="party-export-xlsx"),
     path("parties/<slug:slug>/", cache_public_page(directory_views.PartyDetailView.as_view()), name="party-detail"),
     path("reports/", cache_public_page(directory_views.ReportListView.as_view()), name="report-list"),
+    path("reports/export.csv", directory_views.ReportDownloadView.as_view(format="csv"), name="report-export-csv"),
+    path("reports/export.xlsx", directory_views.ReportDownloadView.as_view(format="xlsx"), name="report-export-xlsx"),
     path("organizations/", cache_public_page(directory_views.OrganisationListView.as_view()), name="organisation-list"),
     path(
         "organizations/<slug:slug>/",

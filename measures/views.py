@@ -1,9 +1,11 @@
 """Public pages about measures: home, the filtered list, a measure (and its preview for the people who may
-see it before it is published), its CSV export and Atom feed."""
+see it before it is published), its CSV and XLSX downloads and Atom feed."""
+
+from collections import defaultdict
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
@@ -13,9 +15,9 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from core import downloads
+from core import downloads, spreadsheets
 from core.validators import strip_control_characters
-from measures import export, workflow
+from measures import export, export_xlsx, workflow
 from measures.context_processors import synthetic_measure_count
 from measures.facets import WITHOUT, MeasureFacets
 from measures.filters import MeasureFilter, SortOrder, Synthetic
@@ -226,11 +228,7 @@ class MeasurePreviewView(MeasureDetailView):
         return response
 
 
-def bad_filters_response(errors):
-    lines = [gettext("These filters could not be read:")]
-    for name, messages in errors.items():
-        lines.extend(f"{name}: {message}" for message in messages)
-    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+bad_filters_response = downloads.bad_filters_response
 
 
 class MeasureCsvExportView(FilteredMeasuresMixin, View):
@@ -243,6 +241,42 @@ class MeasureCsvExportView(FilteredMeasuresMixin, View):
         response = StreamingHttpResponse(downloads.with_byte_order_mark(lines), content_type="text/csv; charset=utf-8")
         in_use = [(active.name, active.value) for active in self.filterset.active_filters()]
         return downloads.attachment(response, downloads.filename("measures", "csv", in_use))
+
+
+class MeasureXlsxExportView(FilteredMeasuresMixin, View):
+    """The filtered list as an XLSX workbook for people (measures/export_xlsx.py): the CSV's columns headed in the
+    page's language, labels for codes, dates as dates, and an About sheet with the filters as the list's chips
+    say them. Written to a temporary file row by row, so memory stays flat however many rows there are."""
+
+    def get(self, request):
+        filterset = self.filterset
+        if filterset.errors:
+            return bad_filters_response(filterset.errors)
+        # The facets' labels only: nothing is counted.
+        chips = active_filter_chips(filterset, MeasureFacets(filterset).facets(defaultdict(dict)))
+        query = filterset.query()
+        notes = []
+        if synthetic_measure_count():
+            notes.append(
+                gettext(
+                    "Rows whose column “Synthetic example” says Yes were invented to demonstrate the portal: "
+                    "they are not real records. The filter “Hide synthetic examples” leaves them out."
+                )
+            )
+        about = spreadsheets.About(
+            title=gettext("Measures"),
+            description=gettext(
+                "The published policies and measures on the implementation of the 2005 Convention that match "
+                "the filters below, one row per measure, in the order of the list on the portal."
+            ),
+            page_url=request.build_absolute_uri(reverse("measures:measure-list") + query),
+            csv_url=request.build_absolute_uri(reverse("measures:measure-export-csv") + query),
+            filters=[(chip["label"], chip["value"]) for chip in chips],
+            notes=notes,
+        )
+        in_use = [(active.name, active.value) for active in filterset.active_filters()]
+        name = downloads.filename("measures", "xlsx", in_use)
+        return export_xlsx.workbook_response(filterset.qs, about, name, absolute_url=request.build_absolute_uri)
 
 
 class MeasureFeed(Feed):

@@ -28,7 +28,7 @@ def party_meetings(party, limit=PARTY_LIMIT):
     meetings = (
         Meeting.objects.held_in_or_organised_by(party).select_related("body", "country").in_calendar_order()[:limit]
     )
-    bodies = Body.objects.filter(memberships__expert__country=party).distinct().order_by("name")
+    bodies = Body.objects.filter(memberships__expert__country=party).distinct().order_by("name_en")
     return {"party": party, "meetings": list(meetings), "bodies": list(bodies)}
 
 

@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import FilterSet, SortFilter, YearFilter
+from core.translation import any_language, localized
 from measures.models import (
     ElectoralGroup,
     Instrument,
@@ -247,10 +248,10 @@ class ReportStatusFilter(FilterSet):
 
 
 ORGANISATION_SORTS = {
-    "name": (_("Name"), lambda: ["name"]),
-    "kind": (_("Kind"), lambda: ["kind", Ascending("name")]),
-    "country": (_("Country"), lambda: [name_rank("country__"), Ascending("name")]),
-    "measures": (_("Published measures"), lambda: ["measure_count", Ascending("name")]),
+    "name": (_("Name"), lambda: [localized("name")]),
+    "kind": (_("Kind"), lambda: ["kind", Ascending(localized("name"))]),
+    "country": (_("Country"), lambda: [name_rank("country__"), Ascending(localized("name"))]),
+    "measures": (_("Published measures"), lambda: ["measure_count", Ascending(localized("name"))]),
 }
 
 
@@ -294,4 +295,8 @@ class OrganisationFilter(FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(acronym__iexact=value) | Q(description__icontains=value))
+        return queryset.filter(
+            any_language("name", "icontains", value)
+            | any_language("acronym", "iexact", value)
+            | any_language("description", "icontains", value)
+        )

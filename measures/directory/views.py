@@ -1,15 +1,19 @@
-"""Public pages about who takes part: Parties, their periodic reports, organisations."""
+"""Public pages about who takes part: Parties, their periodic reports, organisations; the Parties list and the
+reporting-status table as CSV and XLSX downloads."""
 
-import itertools
 from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from core.spreadsheets import ListDownloadView
+from core.translation import localized
+from measures.directory import columns
 from measures.directory.filters import (
     ORGANISATION_SORTS,
     PARTY_SORTS,
@@ -153,7 +157,7 @@ class PartyDetailView(DetailView):
             measure_count=measures.count(),
             measures=measures.select_related("organisation").order_by("-published_at", "-pk")[:LATEST_MEASURES],
             measures_url=measure_list_url(party=party_code(party)),
-            organisations=party.organisations.order_by("name"),
+            organisations=party.organisations.order_by(localized("name")),
             **kwargs,
         )
 
@@ -205,15 +209,6 @@ class OrganisationListView(DirectoryListView):
         return Organisation.objects.with_measure_counts()
 
 
-def by_organisation(links, side):
-    """(organisation, its roles' labels) once per organisation: one that is both a member of a coalition and its
-    secretariat is one line with both roles, not two lines naming it twice."""
-    return [
-        (organisation, [link.get_role_display() for link in group])
-        for organisation, group in itertools.groupby(links, key=lambda link: getattr(link, side))
-    ]
-
-
 class OrganisationDetailView(DetailView):
     template_name = "measures/organisation_detail.html"
     context_object_name = "organisation"
@@ -225,14 +220,65 @@ class OrganisationDetailView(DetailView):
         organisation = self.object
         measures = organisation.measures.published()
         return super().get_context_data(
-            memberships=by_organisation(
-                organisation.memberships.select_related("organisation").order_by("organisation__name", "role"),
-                "organisation",
+            memberships=organisation.memberships.select_related("organisation").order_by(
+                localized("organisation__name"), "pk"
             ),
-            members=by_organisation(
-                organisation.member_links.select_related("member").order_by("member__name", "role"), "member"
-            ),
+            members=organisation.member_links.select_related("member").order_by(localized("member__name"), "pk"),
             measure_count=measures.count(),
             measures=measures.select_related("party").order_by("-published_at", "-pk")[:20],
             **kwargs,
         )
+
+
+class PartyDownloadView(ListDownloadView):
+    """/parties/export.csv and .xlsx: the Parties list with the page's filters and order (columns.PARTIES)."""
+
+    stem = "parties"
+    columns = columns.PARTIES
+    page_url_name, csv_url_name = "measures:party-list", "measures:party-export-csv"
+    title = gettext_lazy("Parties")
+    description = gettext_lazy(
+        "The Parties to the 2005 Convention that match the filters below, one row per Party, with their "
+        "instrument, dates and number of published measures, in the order of the list on the portal."
+    )
+    notes = (
+        gettext_lazy(
+            "An empty date means that the sources do not document it; an empty instrument, that they give the "
+            "date but not the type of instrument."
+        ),
+    )
+
+    def get_filterset(self):
+        return PartyFilter(self.request.GET, queryset=Party.objects.with_measure_counts(), request=self.request)
+
+
+class ReportDownloadView(ListDownloadView):
+    """/reports/export.csv and .xlsx: the reporting status of every Party for one cycle, with the table's filters
+    and order (columns.REPORTS). Where the portal holds no report it says *not recorded*, as the table does
+    (or *expected* where the cycle expects every Party): nothing is inferred from silence."""
+
+    stem = "reports"
+    columns = columns.REPORTS
+    page_url_name, csv_url_name = "measures:report-list", "measures:report-export-csv"
+    title = gettext_lazy("Reporting status")
+    description = gettext_lazy(
+        "What the portal records of each Party's quadrennial periodic report for the reporting cycle below, one "
+        "row per Party of that cycle matching the filters, in the order of the table on the portal."
+    )
+    notes = (
+        gettext_lazy(
+            "Each status is a recorded fact, never an inference from silence. “Not recorded” means that the "
+            "portal holds no information about the Party's report for this cycle: it does not mean that no report "
+            "was submitted. “Expected” means that the Party owes a report in this cycle; only such a report (or a "
+            "draft) is overdue, once the deadline has passed."
+        ),
+    )
+
+    def get_filterset(self):
+        return ReportStatusFilter(self.request.GET, queryset=Party.objects.none(), request=self.request)
+
+    def get_rows(self, filterset):
+        cycle = filterset.selected_cycle
+        for party in filterset.qs:
+            party.cycle_year = cycle.year
+            yield party

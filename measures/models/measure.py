@@ -33,6 +33,7 @@ FACET_GROUP_INDEXES = {
     "measure_facets_flags_idx": ["reported_by", "is_youth", "is_preferential_treatment", "is_innovative"],
     "measure_facets_area_idx": ["goal_bits", "area_bits"],
     "measure_facets_domain_idx": ["domain_bits", "report_year"],
+    "measure_facets_language_idx": ["language"],
 }
 
 
@@ -273,6 +274,7 @@ class Measure(RemembersValuesAsRead, RefusesControlCharacters, models.Model):
                     "is_preferential_treatment",
                     "is_innovative",
                     *CLASSIFICATION_BITS,
+                    "language",
                     "id",
                 ],
                 condition=Q(status="published"),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import WebURLField
+from core.translation import localized, translated
 from core.validators import RefusesControlCharacters
 from measures.models.parties import Party
 
@@ -42,15 +43,23 @@ class OrganisationQuerySet(models.QuerySet):
         return (
             self.select_related("country")
             .annotate(measure_count=Measure.objects.published().count_per("organisation"))
-            .order_by("name", "pk")
+            .order_by(localized("name"), "pk")
         )
 
 
-class Organisation(RefusesControlCharacters, models.Model):
+class Organisation(
+    RefusesControlCharacters,
+    translated(
+        "TranslatedOrganisation",
+        name=models.CharField(_("name"), max_length=255),
+        acronym=models.CharField(_("acronym"), max_length=30, blank=True),
+        description=models.TextField(_("description"), blank=True),
+    ),
+):
+    """An organisation, with its name and acronym in each language it officially has them (CDCE / CDEC)."""
+
     Kind = OrganisationKind
 
-    name = models.CharField(_("name"), max_length=255)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     slug = models.SlugField(_("URL key"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     country = models.ForeignKey(
@@ -63,7 +72,6 @@ class Organisation(RefusesControlCharacters, models.Model):
     )
     website = WebURLField(_("website"), max_length=300, blank=True)
     founding_year = models.PositiveSmallIntegerField(_("founding year"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, editable=False, help_text=_("Made by generate_demo_data for load tests.")
     )
@@ -80,7 +88,7 @@ class Organisation(RefusesControlCharacters, models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -104,7 +112,7 @@ class MembershipRole(models.TextChoices):
 
 
 class OrganisationMembership(RefusesControlCharacters, models.Model):
-    """One organisation's place in another: a member, or the one that runs its secretariat."""
+    """One organisation's place in another, recorded once: a member, the one that runs its secretariat, or both."""
 
     Role = MembershipRole
 
@@ -114,19 +122,42 @@ class OrganisationMembership(RefusesControlCharacters, models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="member_links"
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    is_member = models.BooleanField(_("member"), default=True)
+    holds_secretariat = models.BooleanField(_("runs its secretariat"), default=False)
 
     class Meta:
-        ordering = ["organisation__name", "member__name", "role"]
+        ordering = ["organisation__name_en", "member__name_en"]
         verbose_name = _("organisation membership")
         verbose_name_plural = _("organisation memberships")
         constraints = [
-            models.UniqueConstraint(fields=["member", "organisation", "role"], name="organisation_membership_unique"),
+            models.UniqueConstraint(
+                fields=["member", "organisation"],
+                name="organisation_membership_once",
+                violation_error_message=_("This organisation is already linked to that one: edit that link."),
+            ),
             models.CheckConstraint(condition=~Q(member=F("organisation")), name="organisation_not_member_of_itself"),
             models.CheckConstraint(
-                condition=Q(role__in=MembershipRole.values), name="organisation_membership_role_valid"
+                condition=Q(is_member=True) | Q(holds_secretariat=True),
+                name="organisation_membership_has_a_role",
+                violation_error_message=_("Tick “member”, “runs its secretariat” or both."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.member} — {self.get_role_display()} — {self.organisation}"
+        return f"{self.member} — {'; '.join(map(str, self.role_labels))} — {self.organisation}"
+
+    @property
+    def roles(self):
+        """The roles held, as MembershipRole values."""
+        return [
+            role
+            for role, held in (
+                (MembershipRole.MEMBER, self.is_member),
+                (MembershipRole.SECRETARIAT, self.holds_secretariat),
+            )
+            if held
+        ]
+
+    @property
+    def role_labels(self):
+        return [MembershipRole(role).label for role in self.roles]

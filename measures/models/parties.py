@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import WebURLField
 from core.language import active_language
 from core.mixins import TranslatedNameMixin
+from core.translation import translated
 from core.text import folded
 from core.validators import RefusesControlCharacters
 
@@ -52,6 +53,16 @@ class ElectoralGroup(models.TextChoices):
     IV = "IV", _("Group IV (Asia and the Pacific)")
     VA = "Va", _("Group V(a) (Africa)")
     VB = "Vb", _("Group V(b) (Arab States)")
+
+
+class UnescoRegion(models.TextChoices):
+    """UNESCO's regions; the stored values are the English names the sources give (shared/data/parties.csv)."""
+
+    AFRICA = "Africa", _("Africa")
+    ARAB_STATES = "Arab States", _("Arab States")
+    ASIA_PACIFIC = "Asia and the Pacific", _("Asia and the Pacific")
+    EUROPE_NORTH_AMERICA = "Europe and North America", _("Europe and North America")
+    LATIN_AMERICA_CARIBBEAN = "Latin America and the Caribbean", _("Latin America and the Caribbean")
 
 
 class PartyKind(models.TextChoices):
@@ -138,7 +149,7 @@ class Party(TranslatedNameMixin):
     electoral_group = models.CharField(
         _("UNESCO electoral group"), max_length=3, choices=ElectoralGroup.choices, blank=True
     )
-    unesco_region = models.CharField(_("UNESCO region"), max_length=60, blank=True)
+    unesco_region = models.CharField(_("UNESCO region"), max_length=60, choices=UnescoRegion.choices, blank=True)
     declarations = models.TextField(_("declarations"), blank=True)
     source_url = WebURLField(_("source"), max_length=500, blank=True)
 
@@ -157,6 +168,10 @@ class Party(TranslatedNameMixin):
             models.CheckConstraint(
                 condition=Q(electoral_group="") | Q(electoral_group__in=ElectoralGroup.values),
                 name="party_electoral_group_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(unesco_region="") | Q(unesco_region__in=UnescoRegion.values),
+                name="party_unesco_region_valid",
             ),
         ]
         indexes = [
@@ -185,13 +200,15 @@ class PartyCountQuerySet(models.QuerySet):
         return self.order_by("-as_of", "-pk").first()
 
 
-class PartyCount(RefusesControlCharacters, models.Model):
+class PartyCount(
+    RefusesControlCharacters,
+    translated("TranslatedBasis", basis=models.TextField(_("how the figure is reached"))),
+):
     """How many Parties the sources count at a date: the portal's list is only as complete as its sources, and
     says so by comparing itself with this figure."""
 
     at_least = models.PositiveSmallIntegerField(_("at least this many Parties"))
     as_of = models.DateField(_("as of"))
-    basis = models.TextField(_("how the figure is reached"), help_text=_("In English, as the sources say it."))
     sources = models.TextField(_("sources"), help_text=_("One address per line."))
 
     objects = PartyCountQuerySet.as_manager()

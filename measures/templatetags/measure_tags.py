@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -28,6 +29,14 @@ def lang_attr(code):
     return format_html(' lang="{}"', code)
 
 
+@register.filter
+def in_language(text, code):
+    """The record's text, escaped, in a <span lang="xx"> for its language, for record text set inside a translated
+    sentence; as is (escaped where it is shown) where the language is not a known code."""
+    attribute = lang_attr(code)
+    return format_html("<span{}>{}</span>", attribute, text) if attribute else text
+
+
 FACET_OPTION = (
     '<li>\n      <input type="checkbox" name="{name}" value="{value}" id="id_{name}_{number}"{checked}>\n'
     '      <label for="id_{name}_{number}">{label} <span class="count">({count})</span></label>\n    </li>'
@@ -48,7 +57,7 @@ def facet_options(facet):
                 "number": number,
                 "checked": mark_safe(" checked") if option.selected else "",
                 "label": option.label,
-                "count": option.count,
+                "count": formats.localize(option.count),  # grouped as the page's language writes numbers
             }
             for number, option in enumerate(facet.options, start=1)
         ),

@@ -64,9 +64,8 @@ def meeting_form(**fields):
     data = {
         "body": Body.objects.get(slug="group-of-experts-digital-environment").pk,
         "kind": "expert_meeting",
-        "title": "Third meeting",
+        "title_en": "Third meeting",
         "slug": "third-meeting",
-        "language": "en",
         "start_date": "",
         "end_date": "",
         "year": "",

@@ -291,10 +291,11 @@ def test_the_conference_day_page_names_its_organisers_and_parent(client, referen
     response = client.get("/fr/meetings/conference-day-quebec-city-2024/")
     text = visible_text(response)
     assert "27 mai 2024" in text
-    assert "Coalition for the Diversity of Cultural Expressions (CDCE)" in text
-    assert "International Federation of Coalitions for Cultural Diversity (IFCCD)" in text
-    assert "Canadian Commission for UNESCO" in text
-    assert "Indigenous cultural segment" in text
+    # The organisations under their own French names, the organiser's note in French.
+    assert "Coalition pour la diversité des expressions culturelles (CDEC)" in text
+    assert "Fédération internationale des coalitions pour la diversité culturelle (FICDC)" in text
+    assert "Commission canadienne pour l’UNESCO" in text
+    assert "segment culturel autochtone" in text
     assert 'href="/fr/meetings/group-of-experts-quebec-city-2024/"' in response.text
 
 
@@ -355,8 +356,9 @@ def test_the_group_of_experts_page(client, reference_data):
     assert "To recommend action to the Parties" in text
     assert "The members' names are not recorded yet." in text
     assert "Recommendation 1: An additional protocol" in text
-    assert "Recommendation 11" in text
-    assert "Recommendation 12" not in text
+    assert "Recommendations 2–11" in text
+    assert 'aria-label="Recommendation 11"' in response.text
+    assert "Recommendation 12" not in response.text
     assert 'href="/meetings/group-of-experts-quebec-city-2024/"' in response.text
     # The chain from the report to the Committee's decision.
     assert "Followed up by:" in text

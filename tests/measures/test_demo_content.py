@@ -133,7 +133,7 @@ def test_titles_and_names_carry_the_prefix_within_their_lengths(demo):
     assert all(title.startswith("Synthetic example: ") for title in synthetic.values_list("title", flat=True))
     organisations = Organisation.objects.filter(is_synthetic=True)
     assert organisations.exists()
-    assert all(name.startswith(TITLE_PREFIX) for name in organisations.values_list("name", flat=True))
+    assert all(name.startswith(TITLE_PREFIX) for name in organisations.values_list("name_en", flat=True))
     longest = max(len(title) for title in synthetic.values_list("title", flat=True))
     assert longest <= Measure._meta.get_field("title").max_length
     assert not real_published().filter(title__startswith=TITLE_PREFIX).exists()

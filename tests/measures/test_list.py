@@ -280,6 +280,7 @@ PARAMETERS = [
     "year_from",
     "year_to",
     "report_year",
+    "language",
     "youth",
     "preferential",
     "innovative",
@@ -288,7 +289,9 @@ PARAMETERS = [
 ]
 values = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", "-1", "0", "1", "9" * 30, "CAN", "true", "I", "Va", '"x', "-", "or", "%", "\x00", "é"]),
+    st.sampled_from(
+        ["", "-1", "0", "1", "9" * 30, "CAN", "true", "I", "Va", "fr", "OTHER", '"x', "-", "or", "%", "\x00", "é"]
+    ),
 )
 
 

@@ -25,8 +25,9 @@ def organisations():
     ministry = make_organisation(
         name="Ministry of Culture", slug="ministry", kind=Organisation.Kind.GOVERNMENT, country=beta
     )
-    OrganisationMembership.objects.create(member=coalition, organisation=federation, role="member")
-    OrganisationMembership.objects.create(member=coalition, organisation=federation, role="secretariat")
+    OrganisationMembership.objects.create(
+        member=coalition, organisation=federation, is_member=True, holds_secretariat=True
+    )
     for _ in range(2):
         make_measure(
             party=alpha, reported_by=Measure.ReportedBy.CIVIL_SOCIETY, organisation=coalition, status=PUBLISHED
@@ -117,12 +118,12 @@ class TestOrganisationList:
 class TestOrganisationDetail:
     def test_memberships_in_both_directions(self, client, organisations):
         html = client.get("/organizations/arts-coalition/").content.decode()
-        assert "<h1>Arts Coalition (AC)</h1>" in html
+        assert '<h1 lang="en">Arts Coalition (AC)</h1>' in html
         # A member that also runs the secretariat is named once, with both roles.
-        assert "World Federation of Coalitions (WFC)</a> — Member; Secretariat" in html
+        assert "World Federation of Coalitions (WFC)</a> — Member, Secretariat" in html
         assert html.count("World Federation of Coalitions (WFC)</a>") == 1
         html = client.get("/organizations/wfc/").content.decode()
-        assert "Arts Coalition (AC)</a> — Member; Secretariat" in html
+        assert "Arts Coalition (AC)</a> — Member, Secretariat" in html
         assert html.count("Arts Coalition (AC)</a>") == 1
         assert "No membership is recorded." in html
 

@@ -87,7 +87,7 @@ def change_everything(measure):
     measure.domains.set(CulturalDomain.objects.order_by("-pk")[:1])
     first_synthetic = Measure.objects.filter(is_synthetic=True).order_by("pk").values_list("pk", flat=True)[:10]
     Measure.objects.filter(pk__in=list(first_synthetic)).delete()
-    Meeting.objects.filter(title="Round-trip meeting").delete()
+    Meeting.objects.filter(title_en="Round-trip meeting").delete()
     Party.objects.filter(iso3="MEX").update(name_en="Renamed after the backup")
     make_organisation(name="Organisation added after the backup")
 
@@ -121,7 +121,7 @@ def test_restore_brings_back_every_record_as_it_was(portal_content, tmp_path):
     assert str(restored.financial_resources_usd) == "125000.50"
     assert Party.objects.get(iso3="MEX").name_en == "Mexico"
     assert list(
-        Meeting.objects.get(title="Round-trip meeting").participants.order_by("name").values_list("name", flat=True)
+        Meeting.objects.get(title_en="Round-trip meeting").participants.order_by("name").values_list("name", flat=True)
     ) == ["Ana Pérez", "Kofi Mensah"]
 
     # Sequences came back in step with the rows: a new record takes a fresh key.

@@ -232,6 +232,7 @@ class HostileRecords:
                 "kind": "state",
                 "deposit_date": "2010-01-01",
                 "electoral_group": "I",
+                "unesco_region": "Africa",
                 "source_url": HOSTILE_BUT_VALID_URL,
                 **hostile_values(Party, sample, skip={"iso3"}),
             },
@@ -274,7 +275,7 @@ class HostileRecords:
         self.expert = office.add(Expert, {"country": self.party.pk, **hostile_values(Expert, sample)})
         self.body = office.add(
             Body,
-            {"kind": "expert_group", "slug": "hostile-body", "language": "en", **hostile_values(Body, sample)},
+            {"kind": "expert_group", "slug": "hostile-body", **hostile_values(Body, sample)},
             inlines={"memberships": [{"expert": self.expert.pk, "role": "chair"}]},
         )
         topic, document = MeetingTopic._meta, MeetingDocument._meta
@@ -284,7 +285,6 @@ class HostileRecords:
                 "body": self.body.pk,
                 "kind": "expert_meeting",
                 "slug": "hostile-meeting",
-                "language": "en",
                 "start_date": "2030-05-28",
                 "end_date": "2030-05-30",
                 "country": self.party.pk,
@@ -297,7 +297,7 @@ class HostileRecords:
                     {
                         "organisation": self.organisation.pk,
                         "role": "organiser",
-                        "note": sample.value_for(MeetingOrganiser._meta.get_field("note").max_length),
+                        "note_en": sample.value_for(MeetingOrganiser._meta.get_field("note_en").max_length),
                         "position": "0",
                     },
                     {"party": self.party.pk, "role": "host", "position": "1"},
@@ -305,8 +305,8 @@ class HostileRecords:
                 "topics": [
                     {
                         "position": "1",
-                        "title": sample.value_for(topic.get_field("title").max_length),
-                        "summary": sample.value_for(),
+                        "title_en": sample.value_for(topic.get_field("title_en").max_length),
+                        "summary_en": sample.value_for(),
                     }
                 ],
                 "documents": [
@@ -327,7 +327,6 @@ class HostileRecords:
                 "number": "4",
                 "slug": "hostile-outcome",
                 "status": "proposed",
-                "language": "en",
                 "body": self.body.pk,
                 "meeting": self.meeting.pk,
                 "year": "2030",
@@ -348,7 +347,7 @@ def public_pages(records):
     )
     partners = [partner.name for partner in measure.partners.all()]
     topic, document = meeting.topics.get(), meeting.documents.get()
-    note = meeting.organisers.exclude(note="").get().note
+    note = meeting.organisers.exclude(note_en="").get().note
     return [
         (reverse("measures:home"), [measure.title]),
         (reverse("measures:measure-list"), [measure.title]),
@@ -365,7 +364,7 @@ def public_pages(records):
                 *partners,
             ],
         ),
-        (party.get_absolute_url(), [party.name_en, party.declarations, party.unesco_region, measure.title]),
+        (party.get_absolute_url(), [party.name_en, party.declarations, measure.title]),
         (reverse("measures:party-list"), [party.name_en]),
         (f"{reverse('measures:report-list')}?cycle={CYCLE_YEAR}", [party.name_en]),
         (reverse("measures:organisation-list"), [organisation.name, organisation.acronym]),

@@ -34,7 +34,7 @@ from measures.models import (
     RecordLanguage,
     ReportedBy,
 )
-from measures.search import WeightedVector, index_built_afterwards
+from measures.search import WeightedVector, index_built_afterwards, organisation_names
 
 BATCH_SIZE = 2000
 #: The start of every synthetic measure's title and organisation's name: they must never pass for real records.
@@ -270,7 +270,7 @@ class Command(BaseCommand):
                     # Written with the row: a later UPDATE would rewrite every row and its index entries.
                     related = [measure.results, *(name for name, _type in partner_specs)]
                     if by_civil_society:
-                        related.append(organisation.name)
+                        related.extend(organisation_names(organisation))
                     measure.search_vector = WeightedVector(measure.title, measure.main_features, "\n".join(related))
                 batch.append(measure)
                 links.append((chosen_areas, chosen_domains, ticked, goal_ids, partner_specs))
