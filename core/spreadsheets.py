@@ -308,7 +308,10 @@ class ListWorkbook:
         yield []
         yield [label(gettext("What this file holds")), wrapped(about.description)]
         yield [label(gettext("Address on the portal")), self.link(about.page_url)]
-        filters = [f"{name}: {value}" if value else str(name) for name, value in about.filters]
+        filters = [
+            gettext("%(label)s: %(value)s") % {"label": name, "value": value} if value else str(name)
+            for name, value in about.filters
+        ]
         for index, text in enumerate(filters or [gettext("None: the whole list")]):
             yield [label(gettext("Filters applied")) if index == 0 else None, wrapped(text)]
         when = WriteOnlyCell(self.about_sheet, extracted_at)

@@ -23,6 +23,21 @@ class TextWidget(widgets.CharWidget):
         return neutralise(super().render(value, obj, **kwargs))
 
 
+class PlainNumberMixin:
+    """A number as the import reads it (1234.5), whatever the back office's language groups or separates."""
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IntegerWidget(PlainNumberMixin, widgets.IntegerWidget):
+    pass
+
+
+class DecimalWidget(PlainNumberMixin, widgets.DecimalWidget):
+    pass
+
+
 class PartyWidget(widgets.ForeignKeyWidget):
     """A Party by its ISO3 code; ``EU`` for the European Union, which has none."""
 
@@ -82,8 +97,8 @@ WIDGETS = {
     "choice": ChoiceWidget,
     "slug": SlugWidget,
     "many": KeysWidget,
-    "integer": widgets.IntegerWidget,
-    "decimal": widgets.DecimalWidget,
+    "integer": IntegerWidget,
+    "decimal": DecimalWidget,
     "flag": FlagWidget,
     "partners": PartnersWidget,
 }
@@ -117,7 +132,7 @@ MeasureColumns = type(resources.ModelResource)(
 class MeasureExportResource(MeasureColumns):
     """The admin's filtered list, with the import columns plus id, status and dates."""
 
-    id = column("id", widgets.IntegerWidget())
+    id = column("id", IntegerWidget())
     status = column("status", widgets.CharWidget())
     published_at = column("published_at", widgets.DateTimeWidget())
     updated_at = column("updated_at", widgets.DateTimeWidget())

@@ -46,6 +46,16 @@ class TestExport:
         assert (cdce["party"], cdce["reported_by"], cdce["status"]) == ("CAN", "civil_society", "published")
         assert cdce["areas"] == "partnering-with-civil-society"
 
+    def test_numbers_are_written_plainly_in_every_language(self, client):
+        # The public pages group digits as each language does (1 234,5); the export is read back by the import.
+        measure = Measure.objects.get()
+        Measure.objects.filter(pk=measure.pk).update(financial_resources_usd="1234567.50")
+        for language in ("en", "fr"):
+            client.post(reverse("back-office-language"), {"language": language})
+            response = self.export(client)
+            (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+            assert (row["report_year"], row["financial_resources_usd"]) == ("2020", "1234567.50"), language
+
     def test_an_exported_xlsx_imports_back_as_new_drafts(self, client, monkeypatch):
         response = self.export(client, file_format=XLSX_FORMAT)
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
