@@ -143,7 +143,7 @@ class TestXlsx:
         labels = list(found)
         assert book.worksheets[0]["A1"].value == "Mesures — Portail de suivi de la Convention"
         assert found["Address on the portal"] == ["http://testserver/fr/measures/?region=I&youth=true&q=music"]
-        assert "Groupe électoral: Groupe I (Europe occidentale et Amérique du Nord)" in found["Filters applied"]
+        assert "Groupe électoral : Groupe I (Europe occidentale et Amérique du Nord)" in found["Filters applied"]
         assert "Jeunesse" in found["Filters applied"]
         assert any("“music”" in text for text in found["Filters applied"])
         [extracted] = found["Extracted on"]

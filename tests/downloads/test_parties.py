@@ -127,8 +127,8 @@ class TestXlsx:
     def test_the_about_sheet_describes_the_filters_in_words(self, client, reference_data):
         book = workbook(client.get("/fr/parties/export.xlsx", {"region": "Va", "instrument": "none"}))
         filters = about(book, "fr")["Filters applied"]
-        assert "Groupe électoral: Groupe V(a) (Afrique)" in filters
-        assert "Instrument: Non indiqué dans les sources" in filters
+        assert "Groupe électoral : Groupe V(a) (Afrique)" in filters
+        assert "Instrument : Non indiqué dans les sources" in filters
         assert about(book, "fr")["Address on the portal"] == ["http://testserver/fr/parties/?region=Va&instrument=none"]
 
     @pytest.mark.parametrize("params", [{"deposited_from": "abc"}, {"region": "ZZ"}, {"sort": "nonsense"}])
