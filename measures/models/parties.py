@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import WebURLField
 from core.language import active_language
 from core.mixins import TranslatedNameMixin
-from core.translation import translated
 from core.text import folded
+from core.translation import translated
 from core.validators import RefusesControlCharacters
 
 #: The languages Party names are recorded in besides English.
