@@ -198,6 +198,9 @@ LOGGING = {
         # Requests are logged once, by RequestLogMiddleware; errors still come through django.request.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # The periodic reports' PDF (measures/directory/report_pages.py): WeasyPrint logs each layout step, and a
+        # warning for each rule of the site's stylesheet it does not apply; only its errors are worth a line.
+        "weasyprint": {"level": "ERROR"},
     },
 }
 

@@ -31,6 +31,7 @@ from measures.models import (
     RecordLanguage,
     ShownReportStatus,
 )
+from measures.world_map import FILTERED, build_world_map, map_url
 
 CHART_WIDTH = 720
 #: The facets of MeasureFacets that the charts about measures draw (the others are not counted).
@@ -175,6 +176,8 @@ class StatsView(TemplateView):
             party_charts=party_charts,
             party_total=self.party_total,
             party_count=PartyCount.objects.latest_known(),
+            world_map=build_world_map(FILTERED, filterset=self.filterset),
+            world_map_url=map_url(FILTERED, self.filterset.query(without=["sort"])),
             **kwargs,
         )
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from convention_portal.page_cache import cache_public_page
-from measures import stats_views, views
+from measures import map_views, stats_views, views
+from measures.directory import report_pages
 from measures.directory import views as directory_views
 
 app_name = "measures"
@@ -20,6 +21,17 @@ urlpatterns = [
     path("parties/export.csv", directory_views.PartyDownloadView.as_view(format="csv"), name="party-export-csv"),
     path("parties/export.xlsx", directory_views.PartyDownloadView.as_view(format="xlsx"), name="party-export-xlsx"),
     path("parties/<slug:slug>/", cache_public_page(directory_views.PartyDetailView.as_view()), name="party-detail"),
+    path(
+        "parties/<slug:slug>/reports/<int:year>/",
+        cache_public_page(report_pages.ReportView.as_view()),
+        name="report-detail",
+    ),
+    # Cached like a page: making the PDF takes seconds for a long report (docs/performance.md).
+    path(
+        "parties/<slug:slug>/reports/<int:year>/report.pdf",
+        cache_public_page(report_pages.ReportPdfView.as_view()),
+        name="report-pdf",
+    ),
     path("reports/", cache_public_page(directory_views.ReportListView.as_view()), name="report-list"),
     path("reports/export.csv", directory_views.ReportDownloadView.as_view(format="csv"), name="report-export-csv"),
     path("reports/export.xlsx", directory_views.ReportDownloadView.as_view(format="xlsx"), name="report-export-xlsx"),
@@ -30,5 +42,8 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("stats/", cache_public_page(stats_views.StatsView.as_view()), name="stats"),
+    path("map/", cache_public_page(map_views.WorldMapView.as_view()), name="world-map"),
+    # A download: never page-cached.
+    path("map/data.csv", map_views.WorldMapCsvView.as_view(), name="world-map-csv"),
     path("demo-data/", cache_public_page(views.DemoDataView.as_view()), name="demo-data"),
 ]

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -19,9 +20,11 @@ from core import downloads, spreadsheets
 from core.validators import strip_control_characters
 from measures import export, export_xlsx, workflow
 from measures.context_processors import synthetic_measure_count
+from measures.directory.report_pages import report_url_for
 from measures.facets import WITHOUT, MeasureFacets
 from measures.filters import MeasureFilter, SortOrder, Synthetic
-from measures.models import Measure, Party
+from measures.models import AreaOfMonitoring, Measure, Party
+from measures.world_map import DEPOSIT, build_world_map
 
 
 class HomeView(TemplateView):
@@ -34,6 +37,7 @@ class HomeView(TemplateView):
             measure_count=published.count(),
             civil_society_count=published.filter(reported_by=Measure.ReportedBy.CIVIL_SOCIETY).count(),
             latest_measures=published.with_list_relations().order_by("-published_at", "-pk")[:5],
+            world_map=build_world_map(DEPOSIT),
             **kwargs,
         )
 
@@ -185,8 +189,14 @@ class MeasureDetailView(DetailView):
             self.measures()
             .with_list_relations()
             .select_related("periodic_report__cycle")
-            .prefetch_related("partners", "goals", "areas__goal", "domains")
+            # The areas with their goal in one query, leaving room for the report's address below.
+            .prefetch_related(
+                "partners", "goals", Prefetch("areas", AreaOfMonitoring.objects.select_related("goal")), "domains"
+            )
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report_url=report_url_for(self.object), **kwargs)
 
 
 class MeasurePreviewView(MeasureDetailView):

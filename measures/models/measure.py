@@ -71,6 +71,12 @@ class MeasureQuerySet(models.QuerySet):
         )
         return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
+    def of_report(self, party, cycle):
+        """These measures as part of `party`'s periodic report for `cycle`: the Party's measures whose report year is
+        the cycle's year, the rule by which the Party page and /reports/ count "published measures from this
+        report" (ReportingCycle.parties_with_status, PartyDetailView.reporting_cycles)."""
+        return self.filter(party=party, report_year=cycle.year)
+
     def with_list_relations(self):
         return self.select_related("party", "organisation")
 

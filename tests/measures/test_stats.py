@@ -154,8 +154,8 @@ class TestFigures:
         for year in range(1990, 2020):
             make_measure(period_start=year, period_end=year + 3, status=PUBLISHED)
         # Ten queries at most (reading the filters' choices, then one per chart), the reporting cycles and the
-        # sources' count of Parties, plus the request's savepoints.
-        with django_assert_max_num_queries(14):
+        # sources' count of Parties, the map's Parties and their measures, plus the request's savepoints.
+        with django_assert_max_num_queries(16):
             response, charts = stats(client, region=["I", "Va"], goal="1", party="aaa")
         assert response.context["total"] == 1
         assert len(charts["chart-period"]["rows"]) == 3
@@ -170,7 +170,7 @@ class TestFigures:
 class TestCharts:
     def test_each_chart_is_an_svg_image_with_a_title_and_a_table(self, client, fixture):
         html = stats(client)[0].content.decode()
-        svgs = re.findall(r"<svg[^>]*>.*?</svg>", html, flags=re.S)
+        svgs = re.findall(r'<svg class="dir-chart__svg"[^>]*>.*?</svg>', html, flags=re.S)
         assert len(svgs) == 7
         for svg in svgs:
             assert 'role="img"' in svg

@@ -128,14 +128,26 @@ def main_navigation(response):
 
 
 NAVIGATION = {
-    "en": ("Main", ["Home", "Measures", "Parties", "Reporting status", "Organisations", "Statistics", "Meetings"]),
+    "en": (
+        "Main",
+        ["Home", "Measures", "Parties", "Reporting status", "Organisations", "Statistics", "Map", "Meetings"],
+    ),
     "fr": (
         "Menu principal",
-        ["Accueil", "Mesures", "Parties", "État des rapports", "Organisations", "Statistiques", "Réunions"],
+        ["Accueil", "Mesures", "Parties", "État des rapports", "Organisations", "Statistiques", "Carte", "Réunions"],
     ),
     "es": (
         "Menú principal",
-        ["Inicio", "Medidas", "Partes", "Estado de los informes", "Organizaciones", "Estadísticas", "Reuniones"],
+        [
+            "Inicio",
+            "Medidas",
+            "Partes",
+            "Estado de los informes",
+            "Organizaciones",
+            "Estadísticas",
+            "Mapa",
+            "Reuniones",
+        ],
     ),
 }
 
