@@ -17,8 +17,8 @@ are counted in measures.facets.
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, TextChoices, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import F, Q, TextChoices
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import RecordLanguage
 from core.fields import BitSetField
 from core.filters import FIRST_YEAR, LAST_YEAR, FilterSet, YearFilter
-from core.language import active_language
+from core.translation import localized
 from measures import search
 from measures.models import (
     AreaOfMonitoring,
@@ -354,9 +354,7 @@ class MeasureFilter(FilterSet):
         if sort == SortOrder.TITLE:
             return queryset.order_by(Lower("title"), "pk")
         if sort == SortOrder.PARTY:
-            language = active_language()
-            name = f"party__name_{language}" if language in ("fr", "es") else "party__name_en"
-            return queryset.order_by(Coalesce(NullIf(name, Value("")), "party__name_en"), *NEWEST_ORDER)
+            return queryset.order_by(localized("party__name"), *NEWEST_ORDER)
         return queryset.order_by(*NEWEST_ORDER)
 
 

@@ -98,10 +98,7 @@ PARTY_SORTS = {
 
 
 def name_or_code_matches(queryset, value, prefix=""):
-    terms = Q(**{f"{prefix}iso3__iexact": value})
-    for column in ("name_en", "name_fr", "name_es"):
-        terms |= Q(**{f"{prefix}{column}__icontains": value})
-    return queryset.filter(terms)
+    return queryset.filter(Q(**{f"{prefix}iso3__iexact": value}) | any_language(f"{prefix}name", "icontains", value))
 
 
 class PartyFilter(FilterSet):

@@ -22,11 +22,8 @@ from core.fields import WebURLField
 from core.language import active_language
 from core.mixins import TranslatedNameMixin
 from core.text import folded
-from core.translation import translated
+from core.translation import TRANSLATIONS, translated
 from core.validators import RefusesControlCharacters
-
-#: The languages Party names are recorded in besides English.
-TRANSLATED_NAME_LANGUAGES = ("fr", "es")
 
 #: Article 29: the Convention entered into force on this day, three months after the 30th instrument.
 CONVENTION_ENTRY_INTO_FORCE = datetime.date(2007, 3, 18)
@@ -87,7 +84,7 @@ def name_rank(prefix=""):
     as many Parties as States, so the expression stays small.
     """
     language = active_language()
-    column = f"name_{language}" if language in TRANSLATED_NAME_LANGUAGES else "name_en"
+    column = f"name_{language}" if language in TRANSLATIONS else "name_en"
     names = Party.objects.order_by().values_list("pk", "name_en", column)
     ranked = sorted(names, key=lambda row: (folded(row[2] or row[1]), row[0]))
     if not ranked:
