@@ -140,6 +140,21 @@ class ReferenceSnapshot:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite's test database in a file of this worker's own, not in memory.
+
+    In memory, the live server's thread and the test's thread share one connection (Django's documented
+    limitation), and with ATOMIC_REQUESTS a request still running when the test writes leaves that connection
+    half in a transaction for the rest of the run. A file gives each thread its own connection.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test databases, plus the reference data captured once (see the module docstring)."""
     global REFERENCE_SNAPSHOT
@@ -180,7 +195,7 @@ def unreachable_database():
     """Point the live connection at a database that cannot be reached, then put it back."""
     original_settings = dict(connection.settings_dict)
     connection.ensure_connection()
-    # Kept aside, not closed: SQLite's in-memory test database lives only as long as its connection.
+    # Kept aside, not closed, to be put back as it was.
     original_connection = connection.connection
     connection.connection = None
     if connection.vendor == "sqlite":

@@ -1,14 +1,12 @@
 """The real processes: the worker (`manage.py db_worker`) killed in the middle of an import saves nothing of the
 file; `manage.py import_measures` run as a terminal runs it, with its exit status and streams.
 
-The test's database must be visible to another process: on PostgreSQL it is the test database itself (the test
-commits, `transaction=True`); SQLite's test database lives in this process's memory, so it is copied to a file
-(SQLite's online backup) for the worker, and read back from that file afterwards.
+The worker opens the test's own database (a file on SQLite, tests/conftest.py), whose rows the test commits
+(`transaction=True`).
 """
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -29,28 +27,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROWS = 5000
 
 
-def database_url_for_a_worker(tmp_path):
-    """A DATABASE_URL under which another process sees this test's database (see the module docstring)."""
-    if connection.vendor == "sqlite":
-        path = tmp_path / "worker.sqlite3"
-        target = sqlite3.connect(path)
-        connection.ensure_connection()
-        connection.connection.backup(target)
-        target.close()
-        return f"sqlite:///{path}"
+def database_url_for_a_worker():
+    """A DATABASE_URL under which another process sees this test's database."""
     database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
     return (
         f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
     )
 
 
-def count_imported(database_url):
-    if database_url.startswith("sqlite:///"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as worker_database:
-            (count,) = worker_database.execute(
-                "SELECT count(*) FROM measures_measure WHERE title LIKE 'Row %: imported measure'"
-            ).fetchone()
-        return count
+def count_imported():
     return Measure.objects.filter(title__endswith=": imported measure").count()
 
 
@@ -72,7 +59,7 @@ def start_worker(database_url):
     )
 
 
-def test_a_worker_killed_half_way_through_an_import_leaves_nothing(reference_data, tmp_path):
+def test_a_worker_killed_half_way_through_an_import_leaves_nothing(reference_data):
     ensure_role_groups()
     reviewer = make_user("reviewer", "Secretariat reviewers")
     job = ImportJob(owner=reviewer, original_name="archive.csv", file_format="csv")
@@ -83,7 +70,7 @@ def test_a_worker_killed_half_way_through_an_import_leaves_nothing(reference_dat
     tasks.start_import(job, "skip")
     before = Measure.objects.count()
 
-    database_url = database_url_for_a_worker(tmp_path)
+    database_url = database_url_for_a_worker()
     worker = start_worker(database_url)
     try:
         deadline = time.monotonic() + 120
@@ -101,12 +88,11 @@ def test_a_worker_killed_half_way_through_an_import_leaves_nothing(reference_dat
             worker.kill()
             worker.wait()
 
-    assert count_imported(database_url) == 0
-    if connection.vendor != "sqlite":
-        assert Measure.objects.count() == before
-        job.refresh_from_db()
-        assert job.state == ImportJob.State.IMPORTING  # until housekeeping finds it stalled
-        assert job.file.storage.exists(job.file.name), "the file is kept for a retry"
+    assert count_imported() == 0
+    assert Measure.objects.count() == before
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.IMPORTING  # until housekeeping finds it stalled
+    assert job.file.storage.exists(job.file.name), "the file is kept for a retry"
 
 
 def run_command(database_url, *args):
@@ -126,7 +112,7 @@ def test_the_command_exits_with_one_and_the_report_on_stderr_or_zero(reference_d
     bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
     bad.write_bytes(csv_bytes([good_row(title="Fine"), good_row(title="Bad", party="XYZ")]))
     good.write_bytes(csv_bytes([good_row(title="Fine")]))
-    database_url = database_url_for_a_worker(tmp_path)
+    database_url = database_url_for_a_worker()
 
     refused = run_command(database_url, str(bad))
     assert refused.returncode == 1
