@@ -4,7 +4,6 @@ The /measures/ filter parameters apply to the charts about measures. Each chart 
 in a table; the SVG itself is an image with a title for assistive technologies.
 """
 
-import math
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -12,12 +11,12 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from core.filters import FIRST_YEAR, LAST_YEAR
+from measures import charts
 from measures.context_processors import synthetic_measure_count
 from measures.directory.filters import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
 from measures.facets import MeasureFacets
@@ -33,76 +32,9 @@ from measures.models import (
 )
 from measures.world_map import FILTERED, build_world_map, map_url
 
-CHART_WIDTH = 720
 #: The facets of MeasureFacets that the charts about measures draw (the others are not counted).
 CHARTED_FACETS = ("goal", "area", "region", "reported_by")
 NOT_RECORDED = _("Not recorded in the sources")
-
-
-def bar_chart(values):
-    """Geometry of a horizontal bar chart (label above each bar) for `values`, a list of (label, number)."""
-    label_height, bar_height, gap, value_room = 18, 16, 14, 64
-    row_height = label_height + bar_height + gap
-    largest = max((number for _label, number in values), default=0) or 1
-    bars = []
-    for index, (label, number) in enumerate(values):
-        top = 4 + index * row_height
-        width = round(number / largest * (CHART_WIDTH - value_room), 1)
-        bars.append(
-            {
-                "label": Truncator(str(label)).chars(90),
-                "label_y": top + 13,
-                "y": top + label_height,
-                "width": width,
-                "height": bar_height,
-                "value": number,
-                "value_x": width + 6,
-                "value_y": top + label_height + 13,
-            }
-        )
-    return {"width": CHART_WIDTH, "height": 4 + len(values) * row_height, "bars": bars}
-
-
-def column_chart(values, max_labels=12):
-    """Geometry of a column chart for `values`, a list of (label, number) in order (years)."""
-    left, right, top, bottom, height = 48, 8, 16, 28, 260
-    plot_width, plot_height = CHART_WIDTH - left - right, height - top - bottom
-    largest = max((number for _label, number in values), default=0)
-    scale = largest or 1
-    slot = plot_width / max(len(values), 1)
-    every = max(1, math.ceil(len(values) / max_labels))
-    columns = []
-    for index, (label, number) in enumerate(values):
-        column_height = round(number / scale * plot_height, 1)
-        x = left + index * slot
-        columns.append(
-            {
-                "x": round(x + slot * 0.15, 1),
-                "width": round(slot * 0.7, 1),
-                "y": round(top + plot_height - column_height, 1),
-                "height": column_height,
-                "label": label,
-                "value": number,
-                "label_x": round(x + slot / 2, 1),
-                "show_label": index % every == 0 or index == len(values) - 1,
-            }
-        )
-    ticks = [
-        {"value": value, "y": y, "text_y": y + 4}
-        for value in sorted({0, math.ceil(largest / 2), largest})
-        for y in [round(top + plot_height - value / scale * plot_height, 1)]
-    ]
-    return {
-        "width": CHART_WIDTH,
-        "height": height,
-        "columns": columns,
-        "ticks": ticks,
-        "left": left,
-        "tick_x": left - 6,
-        "right": CHART_WIDTH - right,
-        "baseline": top + plot_height,
-        "label_y": height - 8,
-    }
 
 
 def measures_by_period_year(measures, this_year):
@@ -217,43 +149,10 @@ class StatsView(TemplateView):
         """The list of the measures under this page's filters (its sort order aside), `values` set."""
         return self.list_url + (self.filterset.query(without=["sort"], **values) or "?")
 
-    def chart(
-        self,
-        key,
-        title,
-        label_header,
-        values,
-        links,
-        kind="bars",
-        headers=None,
-        extra_cells=None,
-        note="",
-        note_link=None,
-    ):
-        """A chart's geometry and its table: one row per value, the label linking to the matching records.
-
-        `note` says what the chart leaves out; `note_link`, {"text", "url"}, lists those records.
-        """
-        rows = []
-        for index, ((label, number), url) in enumerate(zip(values, links, strict=True)):
-            cells = [number, *(extra_cells[index] if extra_cells else [])]
-            rows.append({"label": label, "url": url, "cells": cells})
-        return {
-            "id": f"chart-{key}",
-            "title": title,
-            "label_header": label_header,
-            "kind": kind,
-            "svg": bar_chart(values) if kind == "bars" else column_chart(values),
-            "headers": headers or [_("Published measures")],
-            "rows": rows,
-            "note": note,
-            "note_link": note_link,
-        }
-
     def by_goal(self):
         goals = self.goals = self.filterset.goals
         counts = self.counts["goal"]
-        return self.chart(
+        return charts.chart(
             "goal",
             _("Published measures by goal"),
             _("Goal"),
@@ -264,7 +163,7 @@ class StatsView(TemplateView):
     def by_area(self):
         areas = self.filterset.areas
         counts = self.counts["area"]
-        return self.chart(
+        return charts.chart(
             "area",
             _("Published measures by area of monitoring"),
             _("Area of monitoring"),
@@ -279,11 +178,11 @@ class StatsView(TemplateView):
         if counts.get(""):
             values.append((NOT_RECORDED, counts[""]))
             links.append("")
-        return self.chart("group", _("Published measures by electoral group"), _("Electoral group"), values, links)
+        return charts.chart("group", _("Published measures by electoral group"), _("Electoral group"), values, links)
 
     def by_period_year(self):
         years, undated = measures_by_period_year(self.measures, timezone.localdate().year)
-        chart = self.chart(
+        chart = charts.chart(
             "period",
             _("Published measures by year of their period"),
             _("Year"),
@@ -299,7 +198,7 @@ class StatsView(TemplateView):
 
     def by_reported_by(self):
         counts = self.counts["reported_by"]
-        return self.chart(
+        return charts.chart(
             "reported-by",
             _("Published measures by who reported them"),
             _("Reported by"),
@@ -329,7 +228,7 @@ class StatsView(TemplateView):
                 "text": _("List the Parties whose instrument is not recorded"),
                 "url": f"{self.parties_url}?{urlencode({'instrument': INSTRUMENT_NOT_RECORDED})}",
             }
-        return self.chart(
+        return charts.chart(
             "instrument",
             _("Parties by instrument"),
             _("Instrument"),
@@ -357,7 +256,7 @@ class StatsView(TemplateView):
         for year in years:
             running += deposits.get(year, 0)
             cumulative.append((year, running))
-        return self.chart(
+        return charts.chart(
             "deposits",
             _("Parties over time (cumulative, by year of deposit)"),
             _("Year"),
@@ -378,7 +277,7 @@ class StatsView(TemplateView):
         counts = statuses.status_counts()
         reports_url = reverse("measures:report-list")
         overdue = counts.get(OVERDUE, 0)
-        return self.chart(
+        return charts.chart(
             "report-status",
             _("Reporting status, %(year)s cycle") % {"year": cycle.year},
             _("Status"),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("parties/", cache_public_page(directory_views.PartyListView.as_view()), name="party-list"),
     path("parties/export.csv", directory_views.PartyDownloadView.as_view(format="csv"), name="party-export-csv"),
     path("parties/export.xlsx", directory_views.PartyDownloadView.as_view(format="xlsx"), name="party-export-xlsx"),
+    path("parties/compare/", cache_public_page(directory_views.PartyCompareView.as_view()), name="party-compare"),
     path("parties/<slug:slug>/", cache_public_page(directory_views.PartyDetailView.as_view()), name="party-detail"),
     path(
         "parties/<slug:slug>/reports/<int:year>/",

@@ -13,6 +13,7 @@ counts it). Every mode runs a fixed number of queries whatever the number of Par
 
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -324,6 +325,49 @@ def build_world_map(mode, data=None, *, filterset=None, today=None):
         filterset=filterset if mode == FILTERED else None,
         cycle=cycle,
         note=note,
+    )
+
+
+@dataclass
+class Locator:
+    """A small map that marks where some Parties are (the profile, the comparison): every shape, theirs marked,
+    a ring around those too small to see; `unmapped` are those with no shape at this scale (the EU among them)."""
+
+    width: int
+    height: float
+    shapes: list
+    marked: list
+    rings: list
+    unmapped: list
+    marked_parties: list
+
+
+FIRST_POINT = re.compile(r"M(-?[\d.]+)[ ,](-?[\d.]+)")
+
+
+def locator(parties_to_mark):
+    """The Locator of `parties_to_mark` (no query)."""
+    world = world_shapes()
+    wanted = {party.iso3: party for party in parties_to_mark if party.iso3}
+    shapes, marked, rings, drawn = [], [], [], set()
+    for shape in world["shapes"]:
+        party = wanted.get(shape["iso3"]) if shape["iso3"] else None
+        if party is None:
+            shapes.append(shape["path"])
+            continue
+        drawn.add(party.pk)
+        marked.append({"path": shape["path"], "party": party})
+        if shape["small"]:
+            x, y = FIRST_POINT.match(shape["path"]).groups()
+            rings.append({"x": x, "y": y, "party": party})
+    return Locator(
+        width=world["width"],
+        height=world["height"],
+        shapes=shapes,
+        marked=marked,
+        rings=rings,
+        unmapped=[party for party in parties_to_mark if party.pk not in drawn],
+        marked_parties=[party for party in parties_to_mark if party.pk in drawn],
     )
 
 

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from core.translation import localized
 from experts.models import Body, Meeting
 
 register = template.Library()
@@ -28,7 +29,7 @@ def party_meetings(party, limit=PARTY_LIMIT):
     meetings = (
         Meeting.objects.held_in_or_organised_by(party).select_related("body", "country").in_calendar_order()[:limit]
     )
-    bodies = Body.objects.filter(memberships__expert__country=party).distinct().order_by("name_en")
+    bodies = Body.objects.filter(memberships__expert__country=party).distinct().order_by(localized("name"))
     return {"party": party, "meetings": list(meetings), "bodies": list(bodies)}
 
 

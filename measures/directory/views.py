@@ -1,14 +1,12 @@
 """Public pages about who takes part: Parties, their periodic reports, organisations; the Parties list and the
 reporting-status table as CSV and XLSX downloads."""
 
-from urllib.parse import urlencode
-
-from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from core.spreadsheets import ListDownloadView
@@ -23,29 +21,25 @@ from measures.directory.filters import (
     PartyFilter,
     ReportStatusFilter,
 )
+from measures.directory.profiles import (
+    MOST_COMPARED,
+    build_profiles,
+    comparison_rows,
+    parties_to_compare,
+    party_code,
+)
 from measures.models import (
     Measure,
     Organisation,
     Party,
     PartyCount,
-    PeriodicReport,
     RecordLanguage,
     ReportEvidence,
-    ReportingCycle,
     ShownReportStatus,
 )
+from measures.world_map import locator, parties
 
 LATEST_MEASURES = 5
-
-
-def measure_list_url(**params):
-    """The /measures/ list filtered by `params`."""
-    return f"{reverse('measures:measure-list')}?{urlencode(params, doseq=True)}"
-
-
-def party_code(party):
-    """The value the /measures/ `party` filter takes for this Party: its ISO3 code, or `eu`."""
-    return party.iso3 or party.slug
 
 
 def sort_columns(filterset, sorts, default="name"):
@@ -117,47 +111,49 @@ class PartyDetailView(DetailView):
             return redirect("measures:party-detail", slug=slug.lower(), permanent=True)
         return super().get(request, *args, **kwargs)
 
-    def reporting_cycles(self, today, measures):
-        """One row per cycle the Party took part in, with what is recorded of its report (ReportingCycle.
-        status_without_report where nothing is), overdue where it is; no row is created.
-
-        Each row also counts the Party's published measures whose report year is the cycle's year.
-        """
-        party = self.object
-        reports = {report.cycle_id: report for report in party.reports.all()}
-        by_report_year = dict(
-            measures.order_by().values("report_year").annotate(number=Count("pk")).values_list("report_year", "number")
-        )
-        rows = []
-        for cycle in ReportingCycle.objects.order_by("-year"):
-            report = reports.get(cycle.pk)
-            if report is None:
-                if not cycle.includes(party):
-                    continue
-                report = PeriodicReport(party=party, cycle=cycle, status=cycle.status_without_report)
-            else:
-                report.cycle = cycle
-            rows.append(
-                {
-                    "cycle": cycle,
-                    "report": report,
-                    "status_label": ShownReportStatus(report.status).label,
-                    "is_overdue": report.is_overdue(today),
-                    "measure_count": by_report_year.get(cycle.year, 0),
-                    "measures_url": measure_list_url(party=party_code(party), report_year=cycle.year),
-                }
-            )
-        return rows
-
     def get_context_data(self, **kwargs):
         party = self.object
+        (profile,) = build_profiles([party])
         measures = Measure.objects.published().filter(party=party)
         return super().get_context_data(
-            reporting_cycles=self.reporting_cycles(timezone.localdate(), measures),
-            measure_count=measures.count(),
+            profile=profile,
+            locator=locator([party]),
+            goal_chart=profile.goal_chart(),
+            area_chart=profile.area_chart(),
+            across_cycles=profile.across_cycles(),
             measures=measures.select_related("organisation").order_by("-published_at", "-pk")[:LATEST_MEASURES],
-            measures_url=measure_list_url(party=party_code(party)),
             organisations=party.organisations.order_by(localized("name")),
+            compare_url=f"{reverse('measures:party-compare')}?{urlencode({'party': party_code(party)})}",
+            **kwargs,
+        )
+
+
+class PartyCompareView(TemplateView):
+    """Two to four Parties side by side at `/parties/compare/?party=CAN&party=FRA`: the facts of their profiles, one
+    row per fact. A code that names no Party, or more than four, is a 400 with the form kept as typed."""
+
+    template_name = "measures/party_compare.html"
+
+    def get(self, request, *args, **kwargs):
+        self.comparison = parties_to_compare(request.GET.getlist("party"))
+        response = super().get(request, *args, **kwargs)
+        if self.comparison.is_bad_request:
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        comparison = self.comparison
+        profiles = build_profiles(comparison.parties) if comparison.is_complete else []
+        all_parties = parties()
+        choosers = [*comparison.asked, *[""] * (MOST_COMPARED - len(comparison.asked))][:MOST_COMPARED]
+        return super().get_context_data(
+            comparison=comparison,
+            profiles=profiles,
+            rows=comparison_rows(profiles),
+            locator=locator(comparison.parties) if profiles else None,
+            choosers=choosers,
+            all_parties=all_parties,
+            known_codes={party.slug for party in all_parties},
             **kwargs,
         )
 

@@ -188,7 +188,7 @@ def test_badges_on_lists_and_notices_on_pages(client, demo, django_assert_max_nu
 
     party = synthetic.party
     party_page = client.get(party.get_absolute_url()).text
-    latest = party_page.split('id="measures-heading"', 1)[1].split("</section>", 1)[0]
+    latest = party_page.split('id="latest-measures-heading"', 1)[1].split("</section>", 1)[0]
     assert "tag--synthetic" in latest
 
 

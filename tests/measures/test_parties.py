@@ -292,16 +292,16 @@ class TestPartyDetail:
         assert "28 November 2005" in html
         assert "Group I (Western Europe and North America)" in html
         # A civil society contribution shows Canada's 2024 report as submitted (measures/data/reports.csv).
-        rows = {row["cycle"].year: row for row in response.context["reporting_cycles"]}
-        assert rows[2024]["report"].status == PeriodicReport.Status.SUBMITTED
-        assert rows[2024]["report"].submission_year == 2024
-        assert rows[2024]["is_overdue"] is False
-        assert rows[2012]["is_overdue"] is False  # no deadline recorded for 2012
+        rows = {row.cycle.year: row for row in response.context["profile"].reporting_history}
+        assert rows[2024].report.status == PeriodicReport.Status.SUBMITTED
+        assert rows[2024].report.submission_year == 2024
+        assert rows[2024].is_overdue is False
+        assert rows[2012].is_overdue is False  # no deadline recorded for 2012
         # The CDCE measure was reported in Canada's 2020 report.
-        assert [rows[year]["measure_count"] for year in (2012, 2016, 2020, 2024, 2027)] == [0, 0, 1, 0, 0]
+        assert [rows[year].measure_count for year in (2012, 2016, 2020, 2024, 2027)] == [0, 0, 1, 0, 0]
         assert 'href="/measures/?party=CAN&amp;report_year=2020"' in html
         assert 'class="dir-overdue"' not in html
-        assert response.context["measure_count"] == 1
+        assert response.context["profile"].tally.total == 1
         assert "Provided support to other coalitions" in html
         assert 'href="/measures/?party=CAN"' in html
         assert "Coalition for the Diversity of Cultural Expressions (CDCE)" in html
@@ -339,7 +339,7 @@ class TestPartyDetail:
         )
         response = client.get(party.get_absolute_url())
         rows = [
-            (row["cycle"].year, row["report"].status, row["is_overdue"]) for row in response.context["reporting_cycles"]
+            (row.cycle.year, row.report.status, row.is_overdue) for row in response.context["profile"].reporting_history
         ]
         # No report is recorded for next year's cycle, which does not say every Party is expected: not recorded.
         assert rows == [
@@ -348,7 +348,7 @@ class TestPartyDetail:
             (today.year - 6, "submitted", False),
         ]
         html = response.content.decode()
-        assert html.count('class="dir-overdue"') == 1
+        assert html.count('class="dir-overdue"') == 2  # in the time line and in the table
         assert "Draft" in html and "Submitted" in html and "Not recorded" in html
 
     def test_cycles_before_the_party_joined_are_not_expected(self, client):
@@ -357,7 +357,7 @@ class TestPartyDetail:
         make_cycle(2024, datetime.date(2024, 6, 30))
         newcomer = make_party(name_en="Newland", iso3="NEW", deposit_date=datetime.date(2025, 10, 1))
         response = client.get(newcomer.get_absolute_url())
-        assert response.context["reporting_cycles"] == []
+        assert response.context["profile"].reporting_history == []
         assert "No reporting cycle applies to this Party yet." in response.content.decode()
         assert today  # the rule does not depend on today's date
 
@@ -374,7 +374,7 @@ class TestPartyDetail:
         for number in range(8):
             make_measure(party=party, title=f"Measure number {number}", status=PUBLISHED)
         response = client.get(party.get_absolute_url())
-        assert response.context["measure_count"] == 8
+        assert response.context["profile"].tally.total == 8
         assert len(response.context["measures"]) == 5
         assert "See all 8 published measures of Alphaland" in response.content.decode()
 
@@ -387,10 +387,10 @@ class TestPartyDetail:
         assert "Elsewhere Federation" not in html
 
     def test_query_count(self, client, reference_data, django_assert_max_num_queries):
-        # Savepoint and release; the Party; its reports; measures per report year; cycles; the measure count;
-        # the latest measures; organisations; meetings held or organised there; bodies it sits on; the count of
-        # synthetic measures for the demo-data banner (measures.context_processors).
-        with django_assert_max_num_queries(12):
+        # Savepoint and release; the Party; goals; areas; cycles; its reports; its measures grouped (measures.
+        # directory.profiles); the latest measures; organisations; meetings held or organised there; bodies it sits
+        # on; the count of synthetic measures for the demo-data banner (measures.context_processors).
+        with django_assert_max_num_queries(13):
             assert client.get("/parties/can/").status_code == 200
 
     def test_french_party_page(self, client, reference_data):

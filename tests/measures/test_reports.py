@@ -265,15 +265,15 @@ class TestTheRecord:
 
     def test_canada_page_lists_its_sourced_reports_as_submitted(self, client, reference_data):
         response = client.get("/parties/can/")
-        rows = {row["cycle"].year: row for row in response.context["reporting_cycles"]}
-        assert {year: row["report"].status for year, row in rows.items()} == {
+        rows = {row.cycle.year: row for row in response.context["profile"].reporting_history}
+        assert {year: row.report.status for year, row in rows.items()} == {
             2027: "expected",
             2024: "submitted",
             2020: "submitted",
             2016: "submitted",
             2012: "not_recorded",
         }
-        assert not any(row["is_overdue"] for row in rows.values())
+        assert not any(row.is_overdue for row in rows.values())
         html = response.content.decode()
         assert "Overdue" not in html
         assert "UNESCO&#x27;s page of the report" in html

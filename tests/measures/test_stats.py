@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from measures.charts import bar_chart, column_chart
 from measures.models import AreaOfMonitoring, Measure, Party
-from measures.stats_views import bar_chart, column_chart, measures_by_period_year
+from measures.stats_views import measures_by_period_year
 from tests.factories import make_goal, make_measure, make_organisation, make_party
 
 pytestmark = pytest.mark.django_db
