@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run serve worker test bench bench-import bench-xlsx lint format check messages backup restore housekeeping vnu load load-throughput faults
+.PHONY: install run serve worker test bench bench-import bench-xlsx lint format check messages backup restore housekeeping vnu lighthouse load load-throughput faults
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -143,3 +143,13 @@ vnu:
 	@grep -qs '"version": "$(VNU_VERSION)"' "$(VNU_DIR)/node_modules/vnu-jar/package.json" || \
 		npm install --no-save --ignore-scripts --no-audit --no-fund --prefix "$(VNU_DIR)" vnu-jar@$(VNU_VERSION) >&2
 	@echo "$(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar"
+
+# Lighthouse for tests/browser/test_lighthouse.py, installed from npm outside the repository (Node runs it, with
+# Debian's Chromium); prints the path of its command to give as LIGHTHOUSE: LIGHTHOUSE=$(make -s lighthouse) make test
+# 12.x: the last series that runs on Node 20 (13 needs Node 22).
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_DIR := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/portal-lighthouse
+lighthouse:
+	@grep -qs '"version": "$(LIGHTHOUSE_VERSION)"' "$(LIGHTHOUSE_DIR)/node_modules/lighthouse/package.json" || \
+		npm install --no-save --ignore-scripts --no-audit --no-fund --prefix "$(LIGHTHOUSE_DIR)" lighthouse@$(LIGHTHOUSE_VERSION) >&2
+	@echo "$(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse"
