@@ -1,10 +1,11 @@
-"""Server time and query count of the world map (/map/) in each of its modes, and of its CSV, through Django's test
-client. Prints figures, never pass/fail.
+"""Server time and query count of the pages that show the Convention at a glance, through Django's test client: the
+world map (/map/) in each of its modes and its CSV, the pages with a small map, a Party profile, comparisons of
+Parties and a periodic report's page. Prints figures, never pass/fail.
 
-Each address is measured cold (the cache emptied before every request: the map is built from the database each
+Each address is measured cold (the cache emptied before every request: the page is built from the database each
 time). Run against a database holding the reference data and synthetic measures, as `make bench` fills it:
 
-    DATABASE_URL=postgres://... python -m bench.map --repeat 20
+    DATABASE_URL=postgres://... python -m bench.at_a_glance --repeat 10
 """
 
 import argparse
@@ -25,6 +26,11 @@ PAGES = [
     ("CSV, measures", "/map/data.csv?show=measures"),
     ("home (small map)", "/"),
     ("statistics (with map)", "/stats/"),
+    ("Party profile", "/parties/can/"),
+    ("Party profile, French", "/fr/parties/fra/"),
+    ("comparison of 2", "/parties/compare/?party=CAN&party=FRA"),
+    ("comparison of 4", "/parties/compare/?party=CAN&party=FRA&party=MEX&party=SEN"),
+    ("report page", "/parties/can/reports/2020/"),
 ]
 
 
