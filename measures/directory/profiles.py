@@ -172,10 +172,6 @@ class PartyProfile:
     def reports_on_record(self):
         return sum(1 for step in self.reporting_history if step.is_on_record)
 
-    @property
-    def latest_report(self):
-        return next((step for step in self.reporting_history if step.is_on_record), None)
-
     @cached_property
     def measures_url(self):
         return measure_list_url(party=self.code)
