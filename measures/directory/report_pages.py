@@ -5,11 +5,13 @@ What the page holds is what the portal records: the report's status with its dat
 the status changes simple_history kept, and the published measures of the report (MeasureQuerySet.of_report: the
 Party's measures whose report year is the cycle's year), grouped as the reporting form groups them: by goal, then
 area of monitoring, in the form's order. A measure in several areas is shown in full under the first of them in
-that order, and named under each of the others with a link (a page number in the PDF) to where it is shown.
+that order, and named under each of the others with a link to where it is shown (in the PDF, where measures are
+numbered, with its number).
 """
 
 import mimetypes
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +39,26 @@ from measures.models import (
 )
 
 TEMPLATE = "measures/report_detail.html"
+
+# The document the PDF's template extends instead of base.html: the report alone, without the site's header, menus,
+# footer and screen stylesheet, which the PDF does not show. WeasyPrint computes the style of every element and
+# pseudo-element it is given, so the less markup and CSS it gets, the sooner the PDF is made; report.css (its print
+# rules) is the PDF's only stylesheet.
+PDF_DOCUMENT = """{% load i18n %}<!DOCTYPE html>
+{% get_current_language as LANGUAGE_CODE %}<html lang="{{ LANGUAGE_CODE }}">
+<head>
+  <meta charset="utf-8">
+  <title>{% block title %}{% endblock %}</title>
+  {% block head %}{% endblock %}
+</head>
+<body><main id="main">{% block content %}{% endblock %}</main></body>
+</html>
+"""
+
+
+@cache
+def pdf_document():
+    return engines["django"].from_string(PDF_DOCUMENT)
 
 
 @dataclass
@@ -194,7 +217,7 @@ class ReportPdfView(ReportView):
         party, cycle = context["party"], context["cycle"]
         page_url = request.build_absolute_uri(reverse(ReportView.url_name, args=[party.slug, cycle.year]))
         with translation.override(request.LANGUAGE_CODE):  # the address's language (/fr/…, /es/…)
-            pdf = render_pdf(request, {**context, "pdf": True, "page_url": page_url})
+            pdf = render_pdf(request, {**context, "pdf": True, "page_url": page_url, "document": pdf_document()})
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"periodic-report-{party.slug}-{cycle.year}.pdf"
         response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=name)
