@@ -331,6 +331,40 @@ class MeasureFilter(FilterSet):
     def filter_nothing(self, queryset, name, value):
         return queryset
 
+    # The filters in words (the statistics page's chips, the e-mail alerts).
+
+    def describe(self, name, value):
+        """One value of a filter in words: the Party's name rather than its code, the goal's title…"""
+        if name == "q":
+            return f"“{value}”"
+        if name == "party":
+            party = self.parties.get(str(value).upper())
+            return party.name if party else value
+        if name == "goal":
+            return next((str(goal) for goal in self.goals if str(goal.number) == str(value)), value)
+        if name in ("area", "domain"):
+            items = self.areas if name == "area" else self.domains
+            return next((item.name for item in items if item.slug == value), value)
+        if name == "region":
+            return ElectoralGroup(value).label
+        if name == "reported_by":
+            return Measure.ReportedBy(value).label
+        if name == "language":
+            return RecordLanguage(value).label
+        if name in ("youth", "preferential", "innovative"):
+            return _("yes")
+        if name == "synthetic":
+            return Synthetic(value).label
+        return str(value)
+
+    def described_filters(self):
+        """{label, value in words, url: the query string without that value} for each value of each valid filter
+        in use."""
+        return [
+            {"label": active.label, "value": self.describe(active.name, active.value), "url": active.url}
+            for active in self.active_filters()
+        ]
+
     # Results.
 
     def filter_queryset(self, queryset):

@@ -20,14 +20,13 @@ from measures import charts
 from measures.context_processors import synthetic_measure_count
 from measures.directory.filters import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
 from measures.facets import MeasureFacets
-from measures.filters import MeasureFilter, Synthetic
+from measures.filters import MeasureFilter
 from measures.models import (
     ElectoralGroup,
     Instrument,
     Measure,
     Party,
     PartyCount,
-    RecordLanguage,
     ShownReportStatus,
 )
 from measures.world_map import FILTERED, build_world_map, map_url
@@ -115,35 +114,8 @@ class StatsView(TemplateView):
 
     def filter_chips(self):
         """The filters applied, each with a link to this page without it."""
-        return [
-            # A link to "" would come back to this very page, filters and all.
-            {"label": active.label, "value": self.describe(active.name, active.value), "url": active.url or "?"}
-            for active in self.filterset.active_filters()
-        ]
-
-    def describe(self, name, value):
-        filterset = self.filterset
-        if name == "q":
-            return f"“{value}”"
-        if name == "party":
-            party = filterset.parties.get(str(value).upper())
-            return party.name if party else value
-        if name == "goal":
-            return next((str(goal) for goal in self.goals if str(goal.number) == str(value)), value)
-        if name in ("area", "domain"):
-            items = filterset.areas if name == "area" else filterset.domains
-            return next((item.name for item in items if item.slug == value), value)
-        if name == "region":
-            return ElectoralGroup(value).label
-        if name == "reported_by":
-            return Measure.ReportedBy(value).label
-        if name == "language":
-            return RecordLanguage(value).label
-        if name in ("youth", "preferential", "innovative"):
-            return _("yes")
-        if name == "synthetic":
-            return Synthetic(value).label
-        return str(value)
+        # A link to "" would come back to this very page, filters and all.
+        return [{**chip, "url": chip["url"] or "?"} for chip in self.filterset.described_filters()]
 
     def measure_link(self, **values):
         """The list of the measures under this page's filters (its sort order aside), `values` set."""

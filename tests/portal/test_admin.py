@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Membership
+from alerts.models import Alert
 from experts.models import Expert
 from measures.models import Measure, Partner, PeriodicReport, ReportingCycle
 
@@ -27,6 +28,7 @@ def everything(reference_data, superuser):
     AccessAttempt.objects.create(**client, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**client)
     AccessFailureLog.objects.create(**client)
+    Alert.objects.create(email="reader@example.org", query="area=artistic-freedom")
 
 
 def registered_models():
@@ -40,8 +42,9 @@ def test_changelist_add_and_change_pages(admin_client_logged_in, everything, mod
     assert admin_client_logged_in.get(changelist).status_code == 200
     assert admin_client_logged_in.get(changelist, {"q": "a"}).status_code == 200
     add = admin_client_logged_in.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    # Sign-in records come from sign-ins only: their admin refuses to add one by hand.
-    assert add.status_code == (403 if opts.app_label == "axes" else 200)
+    # Sign-in records come from sign-ins only, alerts from their readers' own confirmation: their admin refuses to
+    # add one by hand.
+    assert add.status_code == (403 if opts.app_label in ("axes", "alerts") else 200)
     obj = model._default_manager.first()
     assert obj is not None, f"no {opts.label} to open"
     change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
