@@ -43,10 +43,22 @@ FACET_OPTION = (
 )
 
 
+def is_more(option):
+    """Whether an option goes behind the facet's "Show N more": no result under the other filters, and not chosen
+    (a chosen option always shows, so that it can be unticked)."""
+    return not option.count and not option.selected
+
+
 @register.filter
-def facet_options(facet):
-    """The facet's options as checkbox list items. Built here rather than in a template loop: the Party facet
-    has well over a hundred, on every list page the cache has not kept."""
+def facet_more_count(facet):
+    return sum(1 for option in facet.options if is_more(option))
+
+
+@register.filter
+def facet_options(facet, part=""):
+    """The facet's options as checkbox list items; with part "shown" or "more", only those shown at once or only
+    those behind "Show N more" (numbered as in the whole list, so ids stay unique). Built here rather than in a
+    template loop: the Party facet has well over a hundred, on every list page the cache has not kept."""
     return format_html_join(
         "\n    ",
         FACET_OPTION,
@@ -60,5 +72,6 @@ def facet_options(facet):
                 "count": formats.localize(option.count),  # grouped as the page's language writes numbers
             }
             for number, option in enumerate(facet.options, start=1)
+            if not part or (part == "more") == is_more(option)
         ),
     )

@@ -1,6 +1,9 @@
-"""/measures/: every filter alone and combined, facets, chips, pagination, bad values, query counts, languages."""
+"""/measures/: every filter alone and combined, facets, chips, pagination, bad values, query counts, languages, and
+addresses that carry only the filters in use."""
 
-from urllib.parse import urlencode
+import re
+from html import unescape
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import django.test
 import pytest
@@ -188,7 +191,7 @@ class TestChipsAndPagination:
 
     @pytest.mark.parametrize("page", ["99999", "-1", "0", "abc", "1.5", ""])
     def test_pages_out_of_range_are_404(self, client, catalogue, page):
-        response = client.get(LIST, {"page": page, "party": "CAN"})
+        response = client.get(LIST, {"page": page, "party": "CAN"}, follow=True)
         if page == "":
             assert response.status_code == 200
         else:
@@ -344,6 +347,104 @@ class TestQueryCount:
             assert responses[-1].status_code == 200
         if extra:
             assert len(responses[1].context["measures"]) == 20
+
+
+def fieldset(html, name):
+    """The HTML of one filter's fieldset on the list page."""
+    start = html.index(f'id="filter-{name}"')
+    return html[start : html.index("</fieldset>", start)]
+
+
+class TestAddressesCarryOnlyTheFiltersInUse:
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("?q=&area=gender-equality&year_from=&year_to=", "/measures/?area=gender-equality"),
+            ("?q=&party=CAN&year_from=&goal=1&goal=&year_to=&goal=4", "/measures/?party=CAN&goal=1&goal=4"),
+            ("?year_to=2020&q=+&party=&year_from=2010", "/measures/?year_to=2020&year_from=2010"),
+            ("?goal=abc&q=", "/measures/?goal=abc"),  # a bad value stays, to be reported
+            ("?page=2&q=&sort=title", "/measures/?page=2&sort=title"),
+            ("?q=&synthetic=&year_from=", "/measures/"),
+        ],
+    )
+    def test_empty_parameters_redirect_to_the_same_filters_without_them(self, client, catalogue, query, expected):
+        response = client.get(LIST + query)
+        assert response.status_code == 302
+        assert response["Location"] == expected
+
+    def test_the_redirect_keeps_the_language(self, client, catalogue):
+        response = client.get("/fr/measures/?q=&party=CAN")
+        assert response.status_code == 302
+        assert response["Location"] == "/fr/measures/?party=CAN"
+
+    def test_an_address_without_empty_parameters_is_served_as_is(self, client, catalogue):
+        assert get(client, party="CAN", goal="1").status_code == 200
+        assert client.get(LIST).status_code == 200
+
+    @pytest.mark.parametrize("path", ["/measures/export.csv", "/measures/export.xlsx", "/measures/feed/"])
+    def test_downloads_and_feed_take_empty_parameters_as_before(self, client, catalogue, path):
+        response = client.get(f"{path}?q=&party=CAN&year_from=")
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    def test_no_link_on_the_page_carries_an_empty_parameter(self, client, catalogue):
+        for number in range(25):
+            make_measure(party=catalogue.parties["CAN"], status="published", title=f"Extra {number}", is_youth=True)
+        response = client.get(LIST + "?q=&party=CAN&year_from=&youth=true&year_to=&sort=title", follow=True)
+        assert response.redirect_chain == [("/measures/?party=CAN&youth=true&sort=title", 302)]
+        html = response.content.decode()
+        links = [unescape(href) for href in re.findall(r'href="([^"]*\?[^"]*)"', html)]
+        assert any("page=2" in link for link in links)  # pagination
+        assert any("sort=party" in link for link in links)  # sort
+        assert any("/measures/feed/?" in link for link in links)
+        assert any("/measures/export.csv?" in link for link in links)
+        for link in links:
+            query = urlsplit(link).query
+            assert all(value for _name, value in parse_qsl(query, keep_blank_values=True)), link
+        assert 'href="?party=CAN&amp;youth=true&amp;sort=title&amp;page=2"' in html
+
+
+class TestFacetsOutOfTheWay:
+    def test_options_without_results_are_behind_show_more_and_still_in_the_page(self, client, catalogue):
+        html = get(client, party="CAN").content.decode()
+        goal = fieldset(html, "goal")
+        shown, more = goal.split('<details class="facet-more">')
+        assert 'name="goal" value="1"' in shown
+        assert "<summary>Show 3 more</summary>" in more
+        for number in ("2", "3", "4"):
+            assert f'name="goal" value="{number}" id="id_goal_{number}"' in more
+        assert "<details" not in fieldset(html, "reported_by")  # both have results
+
+    def test_a_chosen_option_is_never_hidden(self, client, catalogue):
+        html = get(client, party="CAN", goal="4").content.decode()
+        shown, more = fieldset(html, "goal").split('<details class="facet-more">')
+        assert 'name="goal" value="4" id="id_goal_4" checked' in shown
+        assert "Show 2 more" in more and 'value="4"' not in more
+
+    def test_every_option_without_results_leaves_a_note(self, client, catalogue):
+        html = get(client, year_from="2099").content.decode()
+        area = fieldset(html, "area")
+        assert "No measure to count here under the other filters." in area
+        assert "Show " in area and 'name="area" value="gender-equality"' in area
+
+    def test_the_party_list_has_a_box_to_narrow_it_that_scripts_show(self, client, catalogue):
+        party = fieldset(get(client).content.decode(), "party")
+        box = re.search(r'<div class="facet-search" data-facet-search hidden>.*?</div>', party, re.DOTALL).group()
+        assert '<label for="facet-search-party">Find a Party in this list</label>' in box
+        assert "name=" not in box  # never sent with the form
+
+    def test_the_filters_toggle_says_how_many_are_active(self, client, catalogue):
+        html = get(client, party=["CAN", "FRA"], goal="1").content.decode()
+        assert '<summary class="filter-panel__toggle">Filters (3 active)</summary>' in html
+        assert '<summary class="filter-panel__toggle">Filters</summary>' in get(client).content.decode()
+        assert '<details class="filter-panel" open data-filter-panel>' in html
+
+    def test_the_result_count_can_take_focus_in_a_live_region(self, client, catalogue):
+        html = get(client).content.decode()
+        assert '<div id="results" class="result-summary" aria-live="polite">' in html
+        assert '<h2 id="results-heading" class="result-count" tabindex="-1">' in html
+        assert '<script src="/static/js/filters.js" defer></script>' in html
 
 
 class TestLanguages:
