@@ -15,6 +15,9 @@ urlpatterns = [
     path("measures/export.xlsx", views.MeasureXlsxExportView.as_view(), name="measure-export-xlsx"),
     path("measures/feed/", cache_public_page(views.MeasureFeed()), name="measure-feed"),
     path("measures/<int:pk>/", cache_public_page(views.MeasureDetailView.as_view()), name="measure-detail"),
+    # Downloads: never page-cached.
+    path("measures/<int:pk>/cite.ris", views.MeasureCitationView.as_view(format="ris"), name="measure-cite-ris"),
+    path("measures/<int:pk>/cite.bib", views.MeasureCitationView.as_view(format="bib"), name="measure-cite-bib"),
     # Signed-in people only, never through the page cache.
     path("measures/<int:pk>/preview/", views.MeasurePreviewView.as_view(), name="measure-preview"),
     path("parties/", cache_public_page(directory_views.PartyListView.as_view()), name="party-list"),
@@ -47,4 +50,5 @@ urlpatterns = [
     # A download: never page-cached.
     path("map/data.csv", map_views.WorldMapCsvView.as_view(), name="world-map-csv"),
     path("demo-data/", cache_public_page(views.DemoDataView.as_view()), name="demo-data"),
+    path("about/", cache_public_page(views.AboutView.as_view()), name="about"),
 ]

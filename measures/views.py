@@ -1,13 +1,17 @@
 """Public pages about measures: home, the filtered list, a measure (and its preview for the people who may
-see it before it is published), its CSV and XLSX downloads and Atom feed."""
+see it before it is published) with its citation in RIS and BibTeX, its CSV and XLSX downloads and Atom feed,
+and /about/ (what the portal holds and how complete it is)."""
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -18,7 +22,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import downloads, spreadsheets
 from core.validators import strip_control_characters
-from measures import export, export_xlsx, workflow
+from measures import citation, export, export_xlsx, workflow
+from measures.completeness import data_completeness
 from measures.context_processors import synthetic_measure_count
 from measures.directory.report_pages import report_url_for
 from measures.facets import WITHOUT, MeasureFacets
@@ -90,11 +95,35 @@ class IdsFirstPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
+def without_empty_parameters(data):
+    """The query string ("?…", or "" without any) of `data` less its empty values, every other value kept as
+    given and in its order; None when no value is empty. Unlike MeasureFilter.query(), it keeps the values that
+    do not validate and the page number: an old link still shows its error messages and its page."""
+    if all(value.strip() for _name, values in data.lists() for value in values):
+        return None
+    query = QueryDict(mutable=True)
+    for name, values in data.lists():
+        kept = [value for value in values if value.strip()]
+        if kept:
+            query.setlist(name, kept)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
 class MeasureListView(FilteredMeasuresMixin, ListView):
     template_name = "measures/measure_list.html"
     context_object_name = "measures"
     paginate_by = 20
     paginator_class = IdsFirstPaginator
+
+    def get(self, request, *args, **kwargs):
+        # The form sends its empty fields too (`?q=&year_from=`): one address per choice of filters, so that
+        # shared links, the page cache and the links built from the request (pagination, sort, downloads) carry
+        # only the filters in use.
+        query = without_empty_parameters(request.GET)
+        if query is not None:
+            return HttpResponseRedirect(request.path + query)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.filterset.qs.with_list_relations()
@@ -345,3 +374,37 @@ class MeasureFeed(Feed):
 
     def item_categories(self, item):
         return [strip_control_characters(name) for name in (item.party.name, *(area.name for area in item.areas.all()))]
+
+
+class MeasureCitationView(View):
+    """A published measure as a reference to download: RIS (`cite.ris`) or BibTeX (`cite.bib`). Anything not
+    published answers the 404 of an unknown id, so a draft's existence never shows."""
+
+    formats = {
+        "ris": (citation.ris, "application/x-research-info-systems"),
+        "bib": (citation.bibtex, "application/x-bibtex"),
+    }
+    format = None
+
+    def get(self, request, pk):
+        measure = get_object_or_404(Measure.objects.published().with_list_relations(), pk=pk)
+        # The address without a language prefix: the one that stays the same whichever language cites it.
+        with translation.override(settings.LANGUAGE_CODE):
+            url = request.build_absolute_uri(measure.get_absolute_url())
+        write, content_type = self.formats[self.format]
+        response = HttpResponse(
+            write(citation.reference_for(measure, url)), content_type=f"{content_type}; charset=utf-8"
+        )
+        return downloads.attachment(response, f"measure-{measure.pk}.{self.format}")
+
+
+class AboutView(TemplateView):
+    """What the portal holds, who enters and publishes it, where each kind of record comes from and how complete
+    it is today (measures/completeness.py), how to cite it, the open data and the licence."""
+
+    template_name = "measures/about.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            figures=data_completeness(), portal_url=self.request.build_absolute_uri(reverse("measures:home")), **kwargs
+        )

@@ -1,4 +1,4 @@
-"""axe-core finds no serious or critical accessibility problem on the directory and statistics pages."""
+"""axe-core finds no serious or critical accessibility problem on the directory, statistics and about pages."""
 
 import pytest
 
@@ -18,6 +18,8 @@ PAGES = [
     "/organizations/cdce/",
     "/stats/",
     "/es/stats/?party=CAN&goal=abc",
+    "/about/",
+    "/fr/about/",
 ]
 
 

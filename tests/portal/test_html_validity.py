@@ -81,6 +81,8 @@ def main_pages():
         "body": body.get_absolute_url(),
         "outcome": outcome.get_absolute_url(),
         "contribute": "/contribute/",
+        "about": "/about/",
+        "about-es": "/es/about/",
         "not-found": "/parties/zzz/",
         "home-fr": "/fr/",
         "measures-fr": "/fr/measures/",
