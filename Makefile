@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: install run serve worker test bench bench-import bench-xlsx lint format check messages backup restore housekeeping vnu lighthouse load load-throughput faults
+.PHONY: install run serve worker test bench bench-import bench-xlsx lint format check messages backup restore housekeeping vnu lighthouse load load-throughput faults audit
 
 # Reinstall only when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -62,6 +62,8 @@ bench: install
 	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.pages --repeat 30
 	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.export_csv
 	$(PY) -m bench.load throughput
+	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.at_a_glance --repeat 10
+	DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.report_pdf --measures 100
 
 # The bulk import's two passes on 5,000 and 50,000 generated rows (rows/s, peak memory): give DATABASE_URL a
 # database of its own (docs/performance.md, "Bulk import").
@@ -126,6 +128,7 @@ backup: install
 housekeeping: install
 	$(PY) manage.py clearsessions
 	$(PY) manage.py prune_imports
+	$(PY) manage.py prune_alerts
 	$(PY) manage.py prune_db_task_results --min-age-days 14
 	$(PY) manage.py axes_reset_logs --age 90
 	$(PY) manage.py axes_reset_failure_logs --age 90
@@ -153,3 +156,10 @@ lighthouse:
 	@grep -qs '"version": "$(LIGHTHOUSE_VERSION)"' "$(LIGHTHOUSE_DIR)/node_modules/lighthouse/package.json" || \
 		npm install --no-save --ignore-scripts --no-audit --no-fund --prefix "$(LIGHTHOUSE_DIR)" lighthouse@$(LIGHTHOUSE_VERSION) >&2
 	@echo "$(LIGHTHOUSE_DIR)/node_modules/.bin/lighthouse"
+
+# Figures, not pass/fail: Lighthouse's four categories on the main public pages in English and French, served by
+# gunicorn with production settings (debug off, collected static files) on a database of its own under var/audit/
+# (the reference data and the demo sample, made on the first run); a table page × category (docs/performance.md,
+# "Lighthouse audit"). Needs Node and Debian's Chromium.
+audit: install
+	LIGHTHOUSE="$$($(MAKE) -s --no-print-directory lighthouse)" DJANGO_LOG_LEVEL=WARNING $(PY) -m bench.audit
