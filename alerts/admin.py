@@ -8,8 +8,8 @@ from alerts.models import Alert
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ("email", "frequency", "language", "query", "created_at", "confirmed_at", "last_sent_at")
-    list_filter = ("frequency", "language", ("confirmed_at", admin.EmptyFieldListFilter))
+    list_display = ("email", "kind", "frequency", "language", "query", "created_at", "confirmed_at", "last_sent_at")
+    list_filter = ("kind", "frequency", "language", ("confirmed_at", admin.EmptyFieldListFilter))
     search_fields = ("email",)
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in Alert._meta.fields]

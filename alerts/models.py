@@ -1,8 +1,9 @@
-"""E-mail alerts on a saved search of the measures list (docs/alerts.md).
+"""E-mail alerts on a saved search of the measures list or of the meetings list (docs/alerts.md).
 
-An alert is an address, the list's filters as a query string, a frequency and a language. It mails nothing
-before its address confirms it (double opt-in); an unconfirmed one is deleted after ALERT_CONFIRMATION_DAYS.
-Each measure mailed is recorded against the alert (AlertDelivery), so that none is ever mailed twice to it.
+An alert is an address, which list (its kind), that list's filters as a query string, a frequency and a
+language. It mails nothing before its address confirms it (double opt-in); an unconfirmed one is deleted after
+ALERT_CONFIRMATION_DAYS. Each measure or meeting mailed is recorded against the alert (AlertDelivery), so that
+none is ever mailed twice to it.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import as_list
+from experts.filters import MeetingFilter
 from measures.filters import MeasureFilter
 
 #: Signed links: each kind has its own salt, so that a token of one kind is worth nothing as another.
@@ -34,8 +36,9 @@ MANAGE_LINK_DAYS = 60
 #: day does not miss a day because the previous run finished a few seconds later.
 DUE_SLACK = datetime.timedelta(hours=1)
 
-#: A measure published while the previous run was reading (its transaction not yet committed) has a
-#: publication time before that run: each run looks back this far, and AlertDelivery keeps out what was sent.
+#: A measure published, or a meeting recorded, while the previous run was reading (its transaction not yet
+#: committed) has a publication or creation time before that run: each run looks back this far, and
+#: AlertDelivery keeps out what was sent.
 LOOK_BACK = datetime.timedelta(hours=1)
 
 
@@ -49,7 +52,7 @@ class Frequency(models.TextChoices):
 
 
 def canonical_query(filterset):
-    """The query string of a MeasureFilter's valid filters in use, without the sort order: parameters in the
+    """The query string of a FilterSet's valid filters in use, without the sort order: parameters in the
     filters' own order, each value as the filter reads it (Party codes in capitals…), values sorted, so that the
     same search is always stored the same way."""
     query = QueryDict(mutable=True)
@@ -97,7 +100,25 @@ class AlertQuerySet(models.QuerySet):
         )
 
 
+class AlertKind(models.TextChoices):
+    """Which list an alert watches: its FilterSet validates the stored filters and selects what is new."""
+
+    MEASURES = "measures", _("New measures")
+    MEETINGS = "meetings", _("New meetings")
+
+    @property
+    def filterset_class(self):
+        return MeetingFilter if self == AlertKind.MEETINGS else MeasureFilter
+
+    @property
+    def list_url_name(self):
+        return "experts:meeting-list" if self == AlertKind.MEETINGS else "measures:measure-list"
+
+
 class Alert(models.Model):
+    Kind = AlertKind
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEASURES)
     email = models.EmailField(_("e-mail address"))
     address_key = models.CharField(max_length=64, db_index=True, editable=False)
     query = models.CharField(_("filters"), max_length=2000, blank=True, help_text=_("As a query string."))
@@ -120,6 +141,7 @@ class Alert(models.Model):
         verbose_name_plural = _("e-mail alerts")
         ordering = ["email", "created_at"]
         indexes = [models.Index(fields=["confirmed_at", "created_at"], name="alert_confirmed_created_idx")]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alert_kind_valid")]
 
     def __str__(self):
         return f"{self.email} ({self.get_frequency_display()})"
@@ -135,24 +157,55 @@ class Alert(models.Model):
 
     # The search.
 
+    @property
+    def is_meetings(self):
+        return self.kind == AlertKind.MEETINGS
+
     def filterset(self):
-        return MeasureFilter(QueryDict(self.query))
+        return AlertKind(self.kind).filterset_class(QueryDict(self.query))
 
     def described_filters(self, filterset=None):
         return (filterset or self.filterset()).described_filters()
 
+    def since(self):
+        return self.last_checked_at - LOOK_BACK if self.last_checked_at else self.confirmed_at
+
+    def sent(self, field):
+        # NOT IN a list holding a NULL matches nothing: only the deliveries of this alert's kind.
+        return AlertDelivery.objects.filter(alert=self, **{f"{field}__isnull": False}).values(field)
+
+    def new_items(self, filterset=None):
+        """The new measures or meetings matching the filters, as the alert's kind says."""
+        return self.new_meetings(filterset) if self.is_meetings else self.new_measures(filterset)
+
     def new_measures(self, filterset=None):
         """The published measures matching the filters, published since the last look (or the confirmation),
         that were never mailed to this alert; oldest first."""
-        since = self.last_checked_at - LOOK_BACK if self.last_checked_at else self.confirmed_at
         return (
             (filterset or self.filterset())
             .queryset_without()
-            .filter(published_at__gte=since)
-            .exclude(pk__in=AlertDelivery.objects.filter(alert=self).values("measure_id"))
+            .filter(published_at__gte=self.since())
+            .exclude(pk__in=self.sent("measure_id"))
             .select_related("party")
             .order_by("published_at", "pk")
         )
+
+    def new_meetings(self, filterset=None):
+        """The meetings matching the filters, recorded since the last look (or the confirmation), that were
+        never mailed to this alert; oldest first. Meetings recorded before Meeting.created_at existed count as
+        recorded when it was added, so they never come."""
+        return (
+            (filterset or self.filterset())
+            .queryset_without()
+            .filter(created_at__gte=self.since())
+            .exclude(pk__in=self.sent("meeting_id"))
+            .select_related("body", "country")
+            .order_by("created_at", "pk")
+        )
+
+    def delivery(self, item, now):
+        """The record that `item` (a measure or a meeting, as the kind says) was mailed to this alert."""
+        return AlertDelivery(alert=self, sent_at=now, **{"meeting" if self.is_meetings else "measure": item})
 
     # Links, absolute, in the alert's language.
 
@@ -174,7 +227,7 @@ class Alert(models.Model):
 
     def list_url(self):
         with translation.override(self.language):
-            path = reverse("measures:measure-list")
+            path = reverse(AlertKind(self.kind).list_url_name)
         return self.absolute(path + (f"?{self.query}" if self.query else ""))
 
 
@@ -183,16 +236,25 @@ def manage_token(address):
 
 
 class AlertDelivery(models.Model):
-    """A measure mailed to an alert: never mailed to it again."""
+    """A measure or a meeting mailed to an alert: never mailed to it again."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
-    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, null=True, related_name="+")
+    meeting = models.ForeignKey("experts.Meeting", on_delete=models.CASCADE, null=True, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("measure sent")
         verbose_name_plural = _("measures sent")
-        constraints = [models.UniqueConstraint(fields=["alert", "measure"], name="alert_delivery_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "measure"], name="alert_delivery_once"),
+            models.UniqueConstraint(fields=["alert", "meeting"], name="alert_delivery_meeting_once"),
+            models.CheckConstraint(
+                condition=Q(measure__isnull=False, meeting__isnull=True)
+                | Q(measure__isnull=True, meeting__isnull=False),
+                name="alert_delivery_measure_or_meeting",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.alert_id}: {self.measure_id}"
+        return f"{self.alert_id}: {self.measure_id or self.meeting_id}"

@@ -2,8 +2,8 @@
 
 Never twice, at the cost of a rare mail sent twice rather than one lost: each alert is handled in a transaction
 of its own that locks its row (a second run at the same time waits, then finds it no longer due), records the
-measures mailed (AlertDelivery, unique per alert and measure) and the time, and sends the mail last, inside
-the transaction. A send that fails rolls the records back, so those measures come in the next run. A failure
+measures or meetings mailed (AlertDelivery, unique per alert and record) and the time, and sends the mail last,
+inside the transaction. A send that fails rolls the records back, so those records come in the next run. A failure
 after the mail server took the message (the commit itself failing) would mail those measures again next time;
 sending after the commit instead would lose them whenever the send failed, which is the likelier of the two.
 """
@@ -21,7 +21,7 @@ from alerts.models import Alert, AlertDelivery
 
 logger = logging.getLogger(__name__)
 
-#: A digest lists at most this many measures; it links to the list for the others.
+#: A digest lists at most this many measures or meetings; it links to the list for the others.
 MAIL_LIMIT = 50
 
 
@@ -54,23 +54,38 @@ def confirmation_message(alert):
     )
 
 
-def digest_message(alert, filterset, measures):
+def measure_item(alert, measure):
+    return {
+        "title": measure.title,
+        "language": measure.language,
+        "party": measure.party.name,
+        "url": alert.absolute(measure.get_absolute_url()),
+    }
+
+
+def meeting_item(alert, meeting):
+    # Called in the mail's language: the translated fields (title, city, country) come in it.
+    return {
+        "title": str(meeting),
+        "dates": meeting.dates_display,
+        "place": ", ".join(
+            str(part) for part in (meeting.city, meeting.country.name if meeting.country else "") if part
+        ),
+        "url": alert.absolute(meeting.get_absolute_url()),
+    }
+
+
+def digest_message(alert, filterset, items):
+    """The digest of new measures, or of new meetings, as the alert's kind says."""
     unsubscribe_url = alert.unsubscribe_url()
+    describe = meeting_item if alert.is_meetings else measure_item
     with translation.override(alert.language):
         filters = alert.described_filters(filterset)
-        shown = [
-            {
-                "title": measure.title,
-                "language": measure.language,
-                "party": measure.party.name,
-                "url": alert.absolute(measure.get_absolute_url()),
-            }
-            for measure in measures[:MAIL_LIMIT]
-        ]
+        shown = [describe(alert, item) for item in items[:MAIL_LIMIT]]
     context = {
-        "measures": shown,
-        "count": len(measures),
-        "more": max(0, len(measures) - MAIL_LIMIT),
+        "items": shown,
+        "count": len(items),
+        "more": max(0, len(items) - MAIL_LIMIT),
         "filters": filters,
         "list_url": alert.list_url(),
         "unsubscribe_url": unsubscribe_url,
@@ -96,8 +111,9 @@ class Outcome:
 
 
 def send_alert(alert_pk, now, connection=None):
-    """Mail one alert its new measures if it is due; True if a mail went, False if there was nothing new, None
-    if it was no longer due (another run did it meanwhile). A failed send raises, having changed nothing."""
+    """Mail one alert its new measures or meetings if it is due; True if a mail went, False if there was nothing
+    new, None if it was no longer due (another run did it meanwhile). A failed send raises, having changed
+    nothing."""
     with transaction.atomic():
         alert = Alert.objects.select_for_update().due(now).filter(pk=alert_pk).first()
         if alert is None:
@@ -105,21 +121,19 @@ def send_alert(alert_pk, now, connection=None):
         filterset = alert.filterset()
         if filterset.errors:
             # A filter that no longer validates (its Party or area gone from the reference data) would be left
-            # out, widening the search to measures nobody asked for: nothing is sent until it is fixed.
+            # out, widening the search to records nobody asked for: nothing is sent until it is fixed.
             logger.warning("E-mail alert %s has filters that no longer validate: %s", alert.pk, alert.query)
-            measures = []
+            items = []
         else:
-            measures = list(alert.new_measures(filterset))
+            items = list(alert.new_items(filterset))
         alert.last_checked_at = now
-        if not measures:
+        if not items:
             alert.save(update_fields=["last_checked_at"])
             return False
-        AlertDelivery.objects.bulk_create(
-            AlertDelivery(alert=alert, measure=measure, sent_at=now) for measure in measures
-        )
+        AlertDelivery.objects.bulk_create(alert.delivery(item, now) for item in items)
         alert.last_sent_at = now
         alert.save(update_fields=["last_checked_at", "last_sent_at"])
-        message = digest_message(alert, filterset, measures)
+        message = digest_message(alert, filterset, items)
         message.connection = connection
         message.send()
         return True

@@ -25,12 +25,12 @@ from alerts.models import (
     MANAGE_SALT,
     UNSUBSCRIBE_SALT,
     Alert,
+    AlertKind,
     canonical_query,
     manage_token,
 )
 from alerts.sending import confirmation_message
 from alerts.throttling import allow_request
-from measures.filters import MeasureFilter
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +59,21 @@ def link_problem(request, problem):
 
 @method_decorator(never_cache, name="dispatch")
 class AlertCreateView(View):
-    """The form; the measures list's filters come in the query string, the form posts back to the same URL."""
+    """The form; the list's filters come in the query string, the form posts back to the same URL. Which list
+    (the alert's kind) is in the path, /alerts/new/ or /alerts/new/meetings/: the meetings list has a filter
+    named `kind` of its own."""
 
     template_name = "alerts/new.html"
+    kind = AlertKind.MEASURES
+
+    def filterset(self):
+        return AlertKind(self.kind).filterset_class(self.request.GET)
 
     def get(self, request):
-        return self.show(AlertForm(), MeasureFilter(request.GET))
+        return self.show(AlertForm(), self.filterset())
 
     def post(self, request):
-        filterset = MeasureFilter(request.GET)
+        filterset = self.filterset()
         form = AlertForm(request.POST)
         if not form.is_valid() or filterset.errors:
             return self.show(form, filterset)
@@ -75,6 +81,7 @@ class AlertCreateView(View):
             form.add_error(None, _("Too many alerts have been asked for from here or for this address. Try later."))
             return self.show(form, filterset, status=429)
         alert = form.save(commit=False)
+        alert.kind = self.kind
         alert.query = canonical_query(filterset)
         alert.site_url = request.build_absolute_uri("/").rstrip("/")
         try:
@@ -93,6 +100,8 @@ class AlertCreateView(View):
             "filters": filterset.described_filters() if not filterset.errors else [],
             "filter_errors": [message for messages in filterset.errors.values() for message in messages],
             "list_query": filterset.query(without=["sort"]),
+            "kind": self.kind,
+            "list_url_name": AlertKind(self.kind).list_url_name,
         }
         return render(self.request, self.template_name, context, status=status)
 

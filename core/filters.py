@@ -109,6 +109,19 @@ class FilterSet(django_filters.FilterSet):
             for item in as_list(value)
         ]
 
+    def describe(self, name, value):
+        """One value of a filter in words, as people read it (a name rather than a code); FilterSets with codes to
+        name override it."""
+        return str(value)
+
+    def described_filters(self):
+        """{label, value in words, url: the query string without that value} for each value of each valid filter
+        in use."""
+        return [
+            {"label": active.label, "value": self.describe(active.name, active.value), "url": active.url}
+            for active in self.active_filters()
+        ]
+
     @property
     def requested(self):
         """The names of the filters the request gives a value for, valid or not (ordering filters aside)."""

@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_slug
 from django.db.models import Count, Exists, OuterRef, Q, TextChoices
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import FilterSet, YearFilter
 from core.language import active_language
 from core.translation import any_language, localized
-from experts.models import MAX_YEAR, MIN_YEAR, Meeting, MeetingKind, MeetingOrganiser, MeetingTopic
+from experts.models import MAX_YEAR, MIN_YEAR, Body, Meeting, MeetingKind, MeetingOrganiser, MeetingTopic
+from measures.models import Party
 
 MAX_BODIES = 20
 SESSION_LABEL = re.compile(r"^(\d{1,4})\.([A-Za-z]{1,10})$")
@@ -134,6 +136,35 @@ class MeetingFilter(FilterSet):
         if value == When.PAST:
             return queryset.past(self.today)
         return queryset
+
+    # The filters in words, as MeasureFilter gives them (the e-mail alerts show them).
+
+    @cached_property
+    def described_bodies(self):
+        """The bodies of the `body` filter by slug: one query, only when that filter is in use."""
+        slugs = self.active.get("body") or []
+        return {body.slug: body for body in Body.objects.filter(slug__in=slugs)} if slugs else {}
+
+    @cached_property
+    def described_country(self):
+        code = self.active.get("country")
+        return Party.objects.filter(iso3=code).first() if code else None
+
+    def describe(self, name, value):
+        """One value of a filter in words: the body's and country's names rather than their codes…"""
+        if name == "q":
+            return f"“{value}”"
+        if name == "body":
+            body = self.described_bodies.get(value)
+            return (body.short_name or body.name) if body else value
+        if name == "country":
+            country = self.described_country
+            return country.name if country else value
+        if name == "kind":
+            return MeetingKind(value).label
+        if name == "when":
+            return When(value).label
+        return str(value)
 
     def error_messages(self):
         """One line per parameter that was not understood, with the label people see on the form."""

@@ -274,6 +274,9 @@ class Meeting(
     )
     participants = models.ManyToManyField(Expert, verbose_name=_("participants"), related_name="meetings", blank=True)
     slug = models.SlugField(_("URL key"), max_length=100, unique=True)
+    # What e-mail alerts on the meetings list go by (docs/alerts.md). Meetings recorded before this field
+    # existed carry the time it was added, not a guessed date, so that no alert ever mails them.
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()

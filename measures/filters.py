@@ -357,14 +357,6 @@ class MeasureFilter(FilterSet):
             return Synthetic(value).label
         return str(value)
 
-    def described_filters(self):
-        """{label, value in words, url: the query string without that value} for each value of each valid filter
-        in use."""
-        return [
-            {"label": active.label, "value": self.describe(active.name, active.value), "url": active.url}
-            for active in self.active_filters()
-        ]
-
     # Results.
 
     def filter_queryset(self, queryset):

@@ -1,5 +1,5 @@
-"""E-mail alerts on a saved search: asked for through the form, confirmed from the mail, sent by send_alerts
-over real SMTP, unsubscribed in one click, managed and erased."""
+"""E-mail alerts on a saved search of the measures or the meetings list: asked for through the form, confirmed
+from the mail, sent by send_alerts over real SMTP, unsubscribed in one click, managed and erased."""
 
 import base64
 import datetime
@@ -12,14 +12,17 @@ import pytest
 from django.core import signing
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone, translation
 
 from alerts.models import CONFIRM_SALT, Alert, AlertDelivery, manage_token
 from alerts.sending import send_due_alerts
 from alerts.tasks import send_alerts
+from experts.models import Meeting
 from measures.models import Measure
 from tests.factories import make_measure, make_party
+from tests.factories.experts import make_body, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +30,15 @@ PUBLISHED = Measure.Status.PUBLISHED
 ADDRESS = "reader@example.org"
 
 
-def subscribe(client, query="party=AAA", email=ADDRESS, language="en", frequency="daily", prefix="", **extra):
+#: The form of each kind of alert.
+FORM = {Alert.Kind.MEASURES: "/alerts/new/", Alert.Kind.MEETINGS: "/alerts/new/meetings/"}
+
+
+def subscribe(
+    client, query="party=AAA", email=ADDRESS, language="en", frequency="daily", prefix="", kind="measures", **extra
+):
     return client.post(
-        f"{prefix}/alerts/new/?{query}",
+        f"{prefix}{FORM[kind]}?{query}",
         {"email": email, "frequency": frequency, "mail_language": language},
         **extra,
     )
@@ -77,6 +86,29 @@ def parties():
         "AAA": make_party(name_en="Alphaland", name_fr="Alphalande", iso3="AAA"),
         "BBB": make_party(name_en="Betaland", iso3="BBB"),
     }
+
+
+@pytest.fixture
+def bodies():
+    return {
+        "igc": make_body(slug="igc", name="Intergovernmental Committee", short_name=""),
+        "other": make_body(slug="other-group", name="Other group"),
+    }
+
+
+#: For each kind of alert: a filter, and a record that matches it or not (made now, so new to a confirmed alert).
+KINDS = {
+    Alert.Kind.MEASURES: (
+        "party=AAA",
+        lambda parties, bodies, **fields: make_measure(party=parties["AAA"], status=PUBLISHED, **fields),
+        lambda parties, bodies, **fields: make_measure(party=parties["BBB"], status=PUBLISHED, **fields),
+    ),
+    Alert.Kind.MEETINGS: (
+        "body=igc",
+        lambda parties, bodies, **fields: make_meeting(body=bodies["igc"], year=2027, **fields),
+        lambda parties, bodies, **fields: make_meeting(body=bodies["other"], year=2027, **fields),
+    ),
+}
 
 
 def test_end_to_end_from_the_form_to_one_click_unsubscribe(client, smtp, parties):
@@ -196,19 +228,31 @@ def test_weekly_alert_waits_for_its_week(client, smtp, parties):
     assert len(smtp.messages) == 2
 
 
-def test_sending_queries_do_not_grow_with_the_measures(client, smtp, parties, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    ("kind", "narrowing"),
+    [(Alert.Kind.MEASURES, "party=AAA&goal=1"), (Alert.Kind.MEETINGS, "body=igc&country=AAA")],
+)
+def test_sending_queries_do_not_grow_with_the_records(
+    client, smtp, parties, bodies, kind, narrowing, django_assert_max_num_queries
+):
     for number in range(3):
-        subscribe(client, email=f"reader{number}@example.org", query="party=AAA&goal=1" if number else "")
+        subscribe(client, email=f"reader{number}@example.org", query=narrowing if number else "", kind=kind)
         confirm(client, smtp, f"reader{number}@example.org")
     backdate()
+    matching = KINDS[kind][1]
     for _number in range(20):
-        make_measure(party=parties["AAA"], status=PUBLISHED)
-    # Two for the run (expired, due), six per alert (lock, reference data, measures, records, last sent): not one
-    # per measure.
+        matching(parties, bodies, title=f"Record {_number}")
+    # Two for the run (expired, due), six per alert (lock, reference data or the filters' bodies and country,
+    # records, deliveries, last sent): not one per measure or meeting.
     with django_assert_max_num_queries(2 + 3 * 6):
         outcome = send_due_alerts()
-    assert outcome.sent == 1 and outcome.nothing_new == 2  # no goal exists, so no measure has goal 1
+    # No goal exists, so no measure has goal 1; no meeting is held in AAA.
+    assert outcome.sent == 1 and outcome.nothing_new == 2
     assert AlertDelivery.objects.count() == 20
+    assert (
+        AlertDelivery.objects.filter(**{f"{'meeting' if kind == 'meetings' else 'measure'}__isnull": False}).count()
+        == 20
+    )
 
 
 def test_the_task_sends_like_the_command(client, smtp, parties):
@@ -387,9 +431,12 @@ def test_a_french_alert_mails_in_french(client, smtp, parties):
     digest = smtp.messages[1]
     text = text_of(digest)
     with translation.override("fr"):
-        party_label = translation.gettext("Party")
+        party_filter = translation.gettext("%(label)s: %(value)s") % {
+            "label": translation.gettext("Party"),
+            "value": "Alphalande",
+        }
     assert digest["Content-Language"] == "fr" and '<html lang="fr">' in html_of(digest)
-    assert f"{party_label}: Alphalande" in text and f"/fr/measures/{measure.pk}/" in text
+    assert party_filter in text and f"/fr/measures/{measure.pk}/" in text
     assert path(re.fullmatch(r"<(.+)>", digest["List-Unsubscribe"].strip()).group(1)).startswith(
         "/fr/alerts/unsubscribe/"
     )
@@ -399,3 +446,65 @@ def test_the_list_links_to_the_form_with_its_filters(client, parties):
     make_measure(party=parties["AAA"], status=PUBLISHED)
     page = client.get("/measures/?party=AAA&sort=title&page=1").content.decode()
     assert 'href="/alerts/new/?party=AAA">' in page
+
+
+def test_end_to_end_meetings_alert_with_a_filter(client, smtp, parties, bodies):
+    recorded_before = make_meeting(body=bodies["igc"], title="Recorded before the alert", year=2026)
+    # As the migration that added Meeting.created_at left the meetings already recorded.
+    Meeting.objects.filter(pk=recorded_before.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
+    page = client.get("/meetings/?body=igc&page=1").content.decode()
+    assert 'href="/alerts/new/meetings/?body=igc">Get an email when new meetings match</a>' in page
+
+    form = client.get("/alerts/new/meetings/?body=igc")
+    assert "Intergovernmental Committee" in form.content.decode()  # the filter in words
+    assert subscribe(client, "body=igc", kind="meetings").status_code == 302
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.query) == (Alert.Kind.MEETINGS, "body=igc")
+    assert "new meetings" in text_of(smtp.messages[0]) and "Intergovernmental Committee" in text_of(smtp.messages[0])
+    assert "receive new meetings" in client.get(path(link(smtp.messages[0], "confirm"))).content.decode()
+    confirm(client, smtp)
+    assert "New meetings: Daily digest" in client.get(path(alert.manage_url())).content.decode()
+    backdate()
+    matching = make_meeting(
+        body=bodies["igc"],
+        title="Nineteenth session",
+        start_date=datetime.date(2027, 2, 9),
+        end_date=datetime.date(2027, 2, 11),
+        city="Paris",
+        country=parties["AAA"],
+    )
+    other = make_meeting(body=bodies["other"], title="Unrelated meeting", year=2027)
+
+    assert "1 mails sent" in run_send_alerts()
+    assert "0 mails sent" in run_send_alerts()
+
+    assert len(smtp.messages) == 2
+    digest = smtp.messages[1]
+    text, html = text_of(digest), html_of(digest)
+    assert digest["Subject"] == "1 new meeting matches your alert"
+    assert "Nineteenth session" in text and f"http://testserver/meetings/{matching.slug}/" in text
+    assert "9–11 February 2027, Paris, Alphaland" in text
+    assert f'<a href="http://testserver/meetings/{matching.slug}/">Nineteenth session</a>' in html
+    for absent in (recorded_before, other):
+        assert absent.title not in text and absent.title not in html
+    assert list(AlertDelivery.objects.values_list("meeting_id", "measure_id")) == [(matching.pk, None)]
+    assert "Intergovernmental Committee" in text  # the filters in words
+
+
+def test_a_bad_meetings_filter_is_a_form_error(client, smtp, bodies):
+    response = subscribe(client, query="country=12&year=abc", kind="meetings")
+    page = response.content.decode()
+    assert response.status_code == 200 and "These filters are not valid" in page
+    assert "three-letter ISO code" in page and 'href="/meetings/' in page
+    assert not Alert.objects.exists() and not smtp.messages
+
+
+def test_a_delivery_is_of_one_measure_or_one_meeting(parties, bodies):
+    alert = Alert.objects.create(email=ADDRESS, kind=Alert.Kind.MEETINGS, confirmed_at=timezone.now())
+    measure, meeting = make_measure(party=parties["AAA"]), make_meeting(body=bodies["igc"], year=2027)
+    for fields in ({}, {"measure": measure, "meeting": meeting}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AlertDelivery.objects.create(alert=alert, **fields)
+    AlertDelivery.objects.create(alert=alert, meeting=meeting)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AlertDelivery.objects.create(alert=alert, meeting=meeting)
