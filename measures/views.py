@@ -181,10 +181,17 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
                 {"value": value, "label": label, "selected": value == chosen}
                 for value, label in (("", SHOW_SYNTHETIC), *Synthetic.choices)
             ]
+        flags = [facets[name] for name in FLAGS]
+
+        def in_view(facet):
+            return facet.errors or any(option.count or option.selected for option in facet.options)
+
         context.update(
             filter=filterset,
             facets=facets,
-            flag_facets=[facets[name] for name in FLAGS],
+            # A flag without any result under the other filters goes behind "Show N more", as other options do.
+            flag_facets=[facet for facet in flags if in_view(facet)],
+            more_flag_facets=[facet for facet in flags if not in_view(facet)],
             chips=chips,
             removals=removals,
             errors=filterset.errors,

@@ -416,6 +416,16 @@ class TestFacetsOutOfTheWay:
             assert f'name="goal" value="{number}" id="id_goal_{number}"' in more
         assert "<details" not in fieldset(html, "reported_by")  # both have results
 
+    def test_flags_without_results_are_behind_show_more_unless_chosen(self, client, catalogue):
+        flags = fieldset(get(client, year_from="2099").content.decode(), "flags")
+        shown, more = flags.split('<details class="facet-more">')
+        assert "<summary>Show 3 more</summary>" in more
+        assert all(f'name="{name}"' in more for name in ("youth", "preferential", "innovative"))
+        flags = fieldset(get(client, year_from="2099", youth="true").content.decode(), "flags")
+        shown, more = flags.split('<details class="facet-more">')
+        assert 'name="youth" value="true" id="id_youth" checked' in shown
+        assert "Show 2 more" in more and 'name="youth"' not in more
+
     def test_a_chosen_option_is_never_hidden(self, client, catalogue):
         html = get(client, party="CAN", goal="4").content.decode()
         shown, more = fieldset(html, "goal").split('<details class="facet-more">')
