@@ -145,8 +145,8 @@ def test_end_to_end_from_the_form_to_one_click_unsubscribe(client, smtp, parties
     other = make_measure(party=parties["BBB"], status=PUBLISHED)
     draft = make_measure(party=parties["AAA"])
 
-    assert "1 mails sent" in run_send_alerts()
-    assert "0 mails sent" in run_send_alerts()
+    assert "mails sent: 1;" in run_send_alerts()
+    assert "mails sent: 0;" in run_send_alerts()
 
     assert len(smtp.messages) == 2
     digest = smtp.messages[1]
@@ -278,7 +278,7 @@ def test_nothing_is_sent_when_nothing_matched(client, smtp, parties):
     confirm(client, smtp)
     backdate()
     make_measure(party=parties["BBB"], status=PUBLISHED)
-    assert "1 with nothing new" in run_send_alerts()
+    assert "alerts with nothing new: 1;" in run_send_alerts()
     assert len(smtp.messages) == 1
 
 
@@ -286,7 +286,7 @@ def test_filters_that_no_longer_validate_send_nothing(smtp, parties):
     Alert.objects.create(email=ADDRESS, query="party=ZZZ", confirmed_at=timezone.now())
     backdate()
     make_measure(party=parties["AAA"], status=PUBLISHED)
-    assert "1 with nothing new" in run_send_alerts()
+    assert "alerts with nothing new: 1;" in run_send_alerts()
     assert not smtp.messages
 
 
@@ -297,14 +297,14 @@ def test_unconfirmed_alerts_get_nothing_and_are_deleted_after_seven_days(client,
     Alert.objects.update(confirmed_at=None, last_checked_at=None)
     make_measure(party=parties["AAA"], status=PUBLISHED)
 
-    assert "1 unconfirmed deleted" in run_send_alerts()
+    assert "unconfirmed alerts deleted: 1." in run_send_alerts()
     assert list(Alert.objects.values_list("email", flat=True)) == ["recent@example.org"]
     assert len(smtp.messages) == 2  # the two confirmations
 
     Alert.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
     out = io.StringIO()
     call_command("prune_alerts", stdout=out)
-    assert "1 unconfirmed deleted" in out.getvalue() and not Alert.objects.exists()
+    assert "unconfirmed alerts deleted: 1." in out.getvalue() and not Alert.objects.exists()
 
 
 def test_expired_tampered_and_stale_links_are_refused(client, smtp, parties):
@@ -475,8 +475,8 @@ def test_end_to_end_meetings_alert_with_a_filter(client, smtp, parties, bodies):
     )
     other = make_meeting(body=bodies["other"], title="Unrelated meeting", year=2027)
 
-    assert "1 mails sent" in run_send_alerts()
-    assert "0 mails sent" in run_send_alerts()
+    assert "mails sent: 1;" in run_send_alerts()
+    assert "mails sent: 0;" in run_send_alerts()
 
     assert len(smtp.messages) == 2
     digest = smtp.messages[1]

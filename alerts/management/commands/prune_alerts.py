@@ -10,4 +10,4 @@ class Command(BaseCommand):
     help = "Delete the e-mail alerts whose address did not confirm them within ALERT_CONFIRMATION_DAYS."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"E-mail alerts: {delete_expired()} unconfirmed deleted.")
+        self.stdout.write(f"E-mail alerts: unconfirmed alerts deleted: {delete_expired()}.")

@@ -26,8 +26,10 @@ class Command(BaseCommand):
             return
         outcome = send_due_alerts()
         self.stdout.write(
-            f"E-mail alerts: {outcome.sent} mails sent, {outcome.nothing_new} with nothing new, "
-            f"{outcome.failed} failed, {outcome.expired_deleted} unconfirmed deleted."
+            f"E-mail alerts: mails sent: {outcome.sent}; alerts with nothing new: {outcome.nothing_new}; "
+            f"failed: {outcome.failed}; unconfirmed alerts deleted: {outcome.expired_deleted}."
         )
         if outcome.failed:
-            raise CommandError(f"{outcome.failed} alert mails could not be sent; they will be tried again next run.")
+            raise CommandError(
+                f"Alert mails that could not be sent: {outcome.failed}; they will be tried again on the next run."
+            )
