@@ -123,32 +123,18 @@ class ReportSitemap(PortalSitemap):
         return reverse("measures:report-detail", args=[report.party.slug, report.cycle.year])
 
 
-class OrganisationSitemap(PortalSitemap):
+class ReferenceSitemap(PortalSitemap):
+    """The pages of one kind of reference record, by their address key."""
+
     changefreq = "monthly"
+    model = None
 
     def items(self):
-        return Organisation.objects.only("pk", "slug").order_by("slug")
+        return self.model.objects.only("pk", "slug").order_by("slug")
 
 
-class MeetingSitemap(PortalSitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Meeting.objects.only("pk", "slug").order_by("slug")
-
-
-class BodySitemap(PortalSitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Body.objects.only("pk", "slug").order_by("slug")
-
-
-class OutcomeSitemap(PortalSitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Outcome.objects.only("pk", "slug").order_by("slug")
+def reference_sitemap(model):
+    return type(f"{model.__name__}Sitemap", (ReferenceSitemap,), {"model": model})
 
 
 SITEMAPS = {
@@ -156,8 +142,8 @@ SITEMAPS = {
     "measures": MeasureSitemap,
     "parties": PartySitemap,
     "reports": ReportSitemap,
-    "organisations": OrganisationSitemap,
-    "meetings": MeetingSitemap,
-    "bodies": BodySitemap,
-    "outcomes": OutcomeSitemap,
+    "organisations": reference_sitemap(Organisation),
+    "meetings": reference_sitemap(Meeting),
+    "bodies": reference_sitemap(Body),
+    "outcomes": reference_sitemap(Outcome),
 }

@@ -203,24 +203,17 @@ class PartyProfile:
         ]
 
     def goal_chart(self):
-        rows = self.goal_rows()
-        return charts.chart(
-            "goal",
-            _("Published measures by goal"),
-            _("Goal"),
-            [(row["label"], row["count"]) for row in rows],
-            [row["url"] for row in rows],
-        )
+        return self.chart("goal", _("Published measures by goal"), _("Goal"), self.goal_rows())
 
     def area_chart(self):
-        rows = self.area_rows()
-        return charts.chart(
-            "area",
-            _("Published measures by area of monitoring"),
-            _("Area of monitoring"),
-            [(row["label"], row["count"]) for row in rows],
-            [row["url"] for row in rows],
+        return self.chart(
+            "area", _("Published measures by area of monitoring"), _("Area of monitoring"), self.area_rows()
         )
+
+    @staticmethod
+    def chart(key, title, label_header, rows):
+        values = [(row["label"], row["count"]) for row in rows]
+        return charts.chart(key, title, label_header, values, [row["url"] for row in rows])
 
     @cached_property
     def cycle_columns(self):
