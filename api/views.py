@@ -1,7 +1,6 @@
 """Read-only open data: the same published records and the same filters as the portal's pages."""
 
-from django.db.models import Max, Prefetch
-from django.utils.http import http_date
+from django.db.models import Prefetch
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -21,19 +20,21 @@ from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Org
 
 
 class LastModifiedMixin:
-    """Last-Modified from the newest `updated_at` among the records answered; ETag comes from the middleware."""
+    """Last-Modified: the time of the last public change (convention_portal.page_cache.last_public_change), read
+    before the records are. Not the newest change among the records answered, which goes back in time when the
+    newest is withdrawn or deleted. ETag comes from the middleware."""
 
-    last_modified_field = "updated_at"
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._public_change = page_cache.last_public_change()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        latest = getattr(self, "_latest_change", None)
-        if response.status_code == 200 and latest is not None:
-            response["Last-Modified"] = http_date(latest.timestamp())
+        changed_at = getattr(self, "_public_change", None)
+        header = page_cache.last_modified_header(changed_at) if changed_at else None
+        if response.status_code == 200 and header:
+            response["Last-Modified"] = header
         return response
-
-    def remember_latest_change(self, queryset):
-        self._latest_change = queryset.order_by().aggregate(latest=Max(self.last_modified_field))["latest"]
 
 
 class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
@@ -52,20 +53,14 @@ class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         # The answer is cached like the portal's pages, until the data changes; throttling has run before.
         address = (request.get_host(), request.get_full_path(), get_language())
-        data, self._latest_change = page_cache.remember("api-measures", address, self.list_data)
+        data, self._public_change = page_cache.remember("api-measures", address, self.list_data)
         return Response(data)
 
     def list_data(self):
-        """(the page's data, the newest change among the measures answered); bad filters or pages raise."""
+        """(the page's data, the last public change before it was read); bad filters or pages raise."""
         measures = self.filter_queryset(self.get_queryset())
-        self.remember_latest_change(measures)
         page = self.paginate_queryset(measures)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data).data, self._latest_change
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        self._latest_change = instance.updated_at
-        return super().retrieve(request, *args, **kwargs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data).data, self._public_change
 
 
 class GoalViewSet(viewsets.ReadOnlyModelViewSet):
@@ -169,7 +164,6 @@ class MeetingViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         meetings = self.filter_queryset(self.get_queryset())
-        self.remember_latest_change(meetings)
         page = self.paginate_queryset(meetings)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -3,23 +3,36 @@
 A page is stored under its host, full path (query string included) and language, prefixed with a
 *generation* number. Any save, delete or many-to-many change in an app that registered with
 `invalidate_on_changes` (and any bulk load that calls `invalidate`) moves to a new generation, so every
-page cached before is never read again and expires on its own. The cache is Django's: local memory in
-one process by default, Redis shared by every worker in production (REDIS_URL).
+page cached before is never read again and expires on its own.
+
+The generation lives where every process reads it. The public record's change row (core.models.PublicChange)
+always moves, in the same transaction as the change, and also keeps the time of the change for Last-Modified.
+With a cache every worker shares (Redis, REDIS_URL, in production) the generation is kept in that cache too and
+read from there, so that a cached page opens no database connection; with this process's memory as the cache
+(no REDIS_URL), pages are read from memory but the generation from the database row (one query by primary key),
+so that a change made through one gunicorn worker, the task worker or a management command is seen by every
+other worker at once.
 
 Only plain anonymous GET requests are served from the cache: a visitor with a session or a pending
 message always gets the page rendered for them, and a page that set a cookie or used a CSRF token or a
 CSP nonce is never stored.
 """
 
+import contextvars
 import hashlib
 import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.db.models import BigIntegerField, DateTimeField, F, Value
+from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
@@ -27,7 +40,47 @@ GENERATION_KEY = "public-pages:generation"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Last-Modified")
 
 
+#: The generation read once at the start of a cached view's request, for its page key and its derived values.
+_request_generation = contextvars.ContextVar("page_cache_generation", default=None)
+
+
+def cache_is_shared():
+    """Whether every process reads the same cache (Redis, files), rather than each its own memory."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _recorded_change():
+    """(generation, changed_at) from the public change row, made the first time it is needed."""
+    from core.models import PublicChange
+
+    row = PublicChange.objects.filter(pk=PublicChange.ROW).values_list("generation", "changed_at").first()
+    if row is None:
+        # Now, not earlier: a Last-Modified must never be older than a change it may have missed.
+        created, _ = PublicChange.objects.get_or_create(
+            pk=PublicChange.ROW, defaults={"generation": time.time_ns(), "changed_at": timezone.now()}
+        )
+        row = (created.generation, created.changed_at)
+    return row
+
+
+def _record_change():
+    """Move the row to a new generation and the change time forward; never back, even with clocks apart."""
+    from core.models import PublicChange
+
+    moved = PublicChange.objects.filter(pk=PublicChange.ROW).update(
+        generation=Greatest(F("generation") + 1, Value(time.time_ns(), output_field=BigIntegerField())),
+        changed_at=Greatest(F("changed_at"), Value(timezone.now(), output_field=DateTimeField())),
+    )
+    if not moved:
+        _recorded_change()
+
+
 def generation():
+    current = _request_generation.get()
+    if current is not None:
+        return current
+    if not cache_is_shared():
+        return _recorded_change()[0]
     current = cache.get(GENERATION_KEY)
     if current is None:
         # Start from the clock, not 1: if the counter was evicted, old pages must still never match.
@@ -44,10 +97,32 @@ def _bump():
 
 
 def invalidate():
-    """Forget every cached page: now, and again once the current transaction commits, so that a page
-    rendered meanwhile from the old rows is not kept under the new generation."""
-    _bump()
-    transaction.on_commit(_bump)
+    """Forget every cached page. The database row moves within the current transaction, so other processes see
+    the new generation exactly when the change commits. A shared cache's counter moves now, and again once the
+    transaction commits, so that a page rendered meanwhile from the old rows is not kept under the new
+    generation."""
+    _request_generation.set(None)
+    _record_change()
+    if cache_is_shared():
+        _bump()
+        transaction.on_commit(_bump)
+
+
+def last_public_change():
+    """When the public record last changed (a publication, an edit, a withdrawal, a deletion)."""
+    return _recorded_change()[1]
+
+
+def last_modified_header(changed_at, now=None):
+    """The Last-Modified value for an answer made now from the record as it was at `changed_at`.
+
+    None while that change is less than a second old: HTTP dates count whole seconds, so a second change within
+    the same second would carry the same date, and a client asking If-Modified-Since would keep the first answer.
+    """
+    now = now or timezone.now()
+    if int(now.timestamp()) <= int(changed_at.timestamp()):
+        return None
+    return http_date(changed_at.timestamp())
 
 
 def invalidate_on_changes(app_config, unseen=None):
@@ -65,6 +140,25 @@ def invalidate_on_changes(app_config, unseen=None):
         for signal in (post_save, post_delete, m2m_changed):
             uid = f"page-cache-{signal!r}-{model._meta.label}"
             signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def dated_by_public_change(view):
+    """Give `view`'s answers the last public change as Last-Modified, in place of the date Django's feeds and
+    sitemaps take from the newest record they list, which goes back in time when that record is withdrawn."""
+
+    @wraps(view)
+    def dated_view(request, *args, **kwargs):
+        changed_at = last_public_change()  # before the records are read: never later than what they show
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            header = last_modified_header(changed_at)
+            if header:
+                response["Last-Modified"] = header
+            else:
+                response.headers.pop("Last-Modified", None)
+        return response
+
+    return dated_view
 
 
 def remember(name, parts, compute, seconds=None):
@@ -108,13 +202,21 @@ def cache_public_page(view):
         with transaction.atomic():  # as ATOMIC_REQUESTS would, which the cached view opts out of
             return view(request, *args, **kwargs)
 
-    # A page served from the cache opens no database connection at all.
+    # A page served from a shared cache opens no database connection at all (from this process's memory, it reads
+    # the generation's row and nothing else).
     @transaction.non_atomic_requests
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or not _anonymous(request):
             return atomic_view(request, *args, **kwargs)
+        token = _request_generation.set(generation())
+        try:
+            return cached_response(request, seconds, *args, **kwargs)
+        finally:
+            _request_generation.reset(token)
+
+    def cached_response(request, seconds, *args, **kwargs):
         key = _key(request)
         stored = cache.get(key)
         if stored is not None:
@@ -128,7 +230,9 @@ def cache_public_page(view):
 
         response = atomic_view(request, *args, **kwargs)
         if hasattr(response, "add_post_render_callback") and not response.is_rendered:
+            # Rendered here rather than on the way out, so that the values it derives use this request's generation.
             response.add_post_render_callback(store)
+            response.render()
         else:
             store(response)
         return response

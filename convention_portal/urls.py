@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.language import language_view
 from convention_portal.health import healthz
-from convention_portal.page_cache import cache_public_page
+from convention_portal.page_cache import cache_public_page, dated_by_public_change
 from core import seo
 from core.sitemaps import SITEMAPS
 
@@ -25,13 +25,13 @@ urlpatterns = [
     path("robots.txt", seo.robots_txt, name="robots-txt"),
     path(
         "sitemap.xml",
-        cache_public_page(sitemap_views.index),
+        cache_public_page(dated_by_public_change(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_public_page(sitemap_views.sitemap),
+        cache_public_page(dated_by_public_change(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

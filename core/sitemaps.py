@@ -6,9 +6,9 @@ published measures only.
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
 from django.urls import Resolver404, resolve, reverse
 
+from convention_portal import page_cache
 from experts.models import Body, Meeting, Outcome
 from measures.models import Measure, Organisation, Party, PeriodicReport
 
@@ -102,7 +102,8 @@ class MeasureSitemap(PortalSitemap):
         return measure.updated_at
 
     def get_latest_lastmod(self):
-        return Measure.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        # When this list last changed: a withdrawal changes it too, which the newest published measure misses.
+        return page_cache.last_public_change()
 
 
 class PartySitemap(PortalSitemap):

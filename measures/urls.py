@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convention_portal.page_cache import cache_public_page
+from convention_portal.page_cache import cache_public_page, dated_by_public_change
 from measures import map_views, stats_views, views
 from measures.directory import report_pages
 from measures.directory import views as directory_views
@@ -13,7 +13,7 @@ urlpatterns = [
     # Downloads are never page-cached: no cache_public_page.
     path("measures/export.csv", views.MeasureCsvExportView.as_view(), name="measure-export-csv"),
     path("measures/export.xlsx", views.MeasureXlsxExportView.as_view(), name="measure-export-xlsx"),
-    path("measures/feed/", cache_public_page(views.MeasureFeed()), name="measure-feed"),
+    path("measures/feed/", cache_public_page(dated_by_public_change(views.MeasureFeed())), name="measure-feed"),
     path("measures/<int:pk>/", cache_public_page(views.MeasureDetailView.as_view()), name="measure-detail"),
     # Downloads: never page-cached.
     path("measures/<int:pk>/cite.ris", views.MeasureCitationView.as_view(format="ris"), name="measure-cite-ris"),

@@ -61,13 +61,16 @@ class ReferenceSnapshot:
     def __init__(self, tables):
         self.tables = tables
 
-    @staticmethod
-    def model_tables():
+    #: Not data: the public change row (core.models.PublicChange) moves with every load, and stays as it is.
+    BOOKKEEPING_TABLES = {"core_publicchange"}
+
+    @classmethod
+    def model_tables(cls):
         """(table, primary key column) of every model, link tables included, once per table."""
         tables = {}
         for model in apps.get_models(include_auto_created=True):
             meta = model._meta
-            if meta.managed and not meta.proxy:
+            if meta.managed and not meta.proxy and meta.db_table not in cls.BOOKKEEPING_TABLES:
                 tables.setdefault(meta.db_table, meta.pk.column)
         return sorted(tables.items())
 

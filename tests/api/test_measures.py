@@ -4,6 +4,7 @@ import pytest
 
 from measures.models import Measure, Party
 from tests.factories import make_measure, make_organisation
+from tests.support.public_change import age_last_change
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +112,7 @@ def test_list_query_count_does_not_grow_with_the_page(client, canada, django_ass
 
 
 def test_conditional_requests(client, canada):
+    age_last_change()
     first = client.get(API)
     assert first.has_header("ETag")
     assert first.has_header("Last-Modified")

@@ -124,7 +124,7 @@ class TestMeasurePage:
         assert 'href="/fr/measures/?goal=4"' in html
 
     def test_query_count_is_bounded(self, client, full_measure, django_assert_max_num_queries):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             page(client, full_measure)
 
     @pytest.mark.parametrize("key", ["draft", "withdrawn"])

@@ -390,7 +390,7 @@ class TestPartyDetail:
         # Savepoint and release; the Party; goals; areas; cycles; its reports; its measures grouped (measures.
         # directory.profiles); the latest measures; organisations; meetings held or organised there; bodies it sits
         # on; the count of synthetic measures for the demo-data banner (measures.context_processors).
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             assert client.get("/parties/can/").status_code == 200
 
     def test_french_party_page(self, client, reference_data):

@@ -209,7 +209,7 @@ class TestProfilePage:
             make_measure(party=party, status=PUBLISHED, report_year=2020)
         # Savepoint and release; the Party; goals; areas; cycles; its reports; its measures grouped; the latest
         # measures; organisations; meetings held or organised there; bodies it sits on; the demo-data banner's count.
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             assert client.get("/parties/can/").status_code == 200
 
 
@@ -309,6 +309,6 @@ class TestComparison:
             make_measure(party=party, status=PUBLISHED, report_year=2020)
         # Savepoint and release; the Parties asked for; every Party for the form; goals; areas; cycles; reports;
         # the grouped measures; the demo-data banner's count.
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             response = client.get("/parties/compare/", {"party": ["CAN", "FRA", "MEX", "SEN"]})
         assert response.status_code == 200

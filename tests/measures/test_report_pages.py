@@ -178,7 +178,7 @@ class TestReportPage:
     def test_query_count_does_not_grow_with_the_measures(self, client, world, django_assert_max_num_queries):
         # The Party, the cycle, the report, its history, the goals, the areas, the measures and their four relations,
         # the banner's count of synthetic examples, and the savepoint around the page.
-        with django_assert_max_num_queries(14) as few:
+        with django_assert_max_num_queries(15) as few:
             get(client, report_url(world["party"]))
         for number in range(25):
             created = make_measure(

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from core.models import PublicChange
 from experts.models import Meeting
 from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Organisation, Party
 from tests.factories import make_expert, make_measure, make_meeting, make_organisation
@@ -109,10 +110,16 @@ def test_restore_brings_back_every_record_as_it_was(portal_content, tmp_path):
     assert records() != records_before
     assert links(measure) != links_before
 
+    changed = PublicChange.objects.get()
     call_command("restore", str(path), stdout=io.StringIO())
 
     assert counts() == counts_before
     records_after = records()
+    # The public change row alone moves on: a restore is a public change, and Last-Modified never goes back.
+    restored_change = records_after.pop("core.PublicChange")[0]
+    assert restored_change["generation"] > changed.generation
+    assert restored_change["changed_at"] >= changed.changed_at
+    del records_before["core.PublicChange"]
     for label, rows in records_before.items():
         assert records_after[label] == rows, f"{label} differs after the restore"
     assert links(measure) == links_before
