@@ -46,7 +46,7 @@ serve: install
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn convention_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 120 --error-logfile -
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py convention_portal.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 120 --error-logfile -
 
 # The whole suite, spread over the machine's cores (pytest-xdist: one test database per worker).
 TEST_WORKERS ?= auto

@@ -155,6 +155,8 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
             "convention_portal.wsgi",
             "--bind",
             f"{HOST}:{self.port}",

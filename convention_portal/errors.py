@@ -15,6 +15,13 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception):
+    """The portal's own 400 page (JSON under /api/), in the visitor's language; the exception is never shown."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Bad request.")}, status=400)
+    return render(request, "400.html", status=400)
+
+
 #: Seconds a client is asked to wait before trying again while the database is unreachable.
 RETRY_AFTER_SECONDS = 30
 

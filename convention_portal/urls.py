@@ -45,5 +45,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "convention_portal.errors.bad_request"
 handler404 = "convention_portal.errors.page_not_found"
 handler500 = "convention_portal.errors.server_error"
