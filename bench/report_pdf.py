@@ -1,8 +1,10 @@
 """Server time of a periodic report's page and of its PDF (measures/directory/report_pages.py), through Django's test
 client, for a report of a given number of published measures made for the run and rolled back after it.
 
-Prints figures, never pass/fail. Both are measured cold: the cache is emptied before every request, as for the first
-visitor after a change (both are page-cached afterwards). Each figure is given as elapsed time and as this process's
+Prints figures, never pass/fail. All are measured cold: the page cache is emptied before every request, as for the
+first visitor after a change (both are page-cached afterwards). The PDF twice: made (its stored document forgotten
+before each request, as after a change to the report, when the worker has not made it again yet) and served as
+stored (measures/directory/report_documents.py). Each figure is given as elapsed time and as this process's
 CPU time (the server's work without the database's), which a machine shared with other work inflates less. Run
 against a database holding the reference data:
 
@@ -12,7 +14,9 @@ against a database holding the reference data:
 import argparse
 import os
 import random
+import shutil
 import statistics
+import tempfile
 import time
 
 VOCABULARY = (
@@ -85,6 +89,24 @@ def timed(client, url, repeat):
     return statistics.median(timings), statistics.median(cpu_timings), response
 
 
+def made_pdf(client, url, repeat):
+    """Median time of the PDF when it must be made: the stored documents forgotten before each request."""
+    from django.core.cache import cache
+
+    from measures.models import ReportDocument
+
+    timings, cpu_timings = [], []
+    for _ in range(repeat):
+        cache.clear()
+        ReportDocument.objects.all().delete()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        timings.append(time.perf_counter() - started)
+        cpu_timings.append(time.process_time() - cpu_started)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings), statistics.median(cpu_timings)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measures", type=int, default=100)
@@ -99,11 +121,13 @@ def main():
     from django.test import Client
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-report-pdf-")  # the stored PDFs, not kept
     client = Client()
     with transaction.atomic():
         party, cycle = make_report(args.measures)
         base = f"/parties/{party.slug}/reports/{cycle.year}/"
         page, page_cpu, _ = timed(client, base, args.repeat)
+        made, made_cpu = made_pdf(client, f"{base}report.pdf", args.repeat)
         pdf, pdf_cpu, response = timed(client, f"{base}report.pdf", args.repeat)
         from io import BytesIO
 
@@ -116,8 +140,13 @@ def main():
             f"load average {load}"
         )
         print(f"| page | {page * 1000:.0f} ms (CPU {page_cpu * 1000:.0f} ms) |")
-        print(f"| PDF | {pdf:.2f} s (CPU {pdf_cpu:.2f} s) | {len(response.content) / 1024:.0f} KiB, {pages} pages |")
+        size = f"{len(response.content) / 1024:.0f} KiB, {pages} pages"
+        print(f"| PDF made (after a change to the report) | {made:.2f} s (CPU {made_cpu:.2f} s) | {size} |")
+        print(
+            f"| PDF served as stored (nothing changed) | {pdf * 1000:.0f} ms (CPU {pdf_cpu * 1000:.0f} ms) | {size} |"
+        )
         transaction.set_rollback(True)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 def connection_vendor():

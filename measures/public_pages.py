@@ -4,7 +4,7 @@ cache (convention_portal.page_cache) in place."""
 from simple_history.models import HistoricalChanges
 
 from convention_portal import page_cache
-from measures.models import Measure, MeasureTransition, Partner
+from measures.models import Measure, MeasureTransition, Partner, ReportDocument
 
 
 def empty_page_cache_on_changes(app_config):
@@ -15,8 +15,8 @@ def empty_page_cache_on_changes(app_config):
 def unseen_by_the_public(instance):
     """True for a change no public page can show, which leaves the public pages' cache in place: a measure
     neither published nor published when read (a draft being written), its partners and links, history
-    records and workflow steps. Anything else empties the cache."""
-    if isinstance(instance, (HistoricalChanges, MeasureTransition)):
+    records, workflow steps, and a report's PDF kept for serving again. Anything else empties the cache."""
+    if isinstance(instance, (HistoricalChanges, MeasureTransition, ReportDocument)):
         return True
     if isinstance(instance, Measure):
         return not instance.seen_by_the_public

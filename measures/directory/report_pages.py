@@ -211,13 +211,23 @@ class ReportView(View):
 
 
 class ReportPdfView(ReportView):
+    """The PDF: served from the stored document while what it shows is unchanged, else made now
+    (measures/directory/report_documents.py)."""
+
     url_name = "measures:report-pdf"
 
-    def respond(self, request, context):
+    @staticmethod
+    def pdf_context(request, context):
         party, cycle = context["party"], context["cycle"]
         page_url = request.build_absolute_uri(reverse(ReportView.url_name, args=[party.slug, cycle.year]))
+        return {**context, "pdf": True, "page_url": page_url, "document": pdf_document()}
+
+    def respond(self, request, context):
+        from measures.directory.report_documents import report_pdf
+
+        party, cycle = context["party"], context["cycle"]
         with translation.override(request.LANGUAGE_CODE):  # the address's language (/fr/…, /es/…)
-            pdf = render_pdf(request, {**context, "pdf": True, "page_url": page_url, "document": pdf_document()})
+            pdf = report_pdf(request, self.pdf_context(request, context))
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"periodic-report-{party.slug}-{cycle.year}.pdf"
         response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=name)
@@ -263,7 +273,8 @@ class StaticFilesFetcher:
 
 def render_pdf(request, context):
     """The report page as a PDF: the same template in the active language, WeasyPrint's print media (the print
-    stylesheet's cover, table of contents and page numbers), links made absolute against the page's address."""
+    stylesheet's cover, table of contents and page numbers), links made absolute against the page's address.
+    Seconds of work for a long report: report_documents.report_pdf keeps what it makes."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

@@ -37,6 +37,7 @@ from measures.models.parties import (
 from measures.models.reporting import (
     PeriodicReport,
     PeriodicReportQuerySet,
+    ReportDocument,
     ReportEvidence,
     ReportingCycle,
     ReportingCycleQuerySet,
@@ -67,6 +68,7 @@ __all__ = [
     "AreaOfMonitoring",
     "CulturalDomain",
     "ReportingCycleQuerySet",
+    "ReportDocument",
     "ReportingCycle",
     "PeriodicReportQuerySet",
     "ReportStatus",

@@ -218,3 +218,29 @@ class PeriodicReport(RefusesControlCharacters, models.Model):
         today = today or timezone.localdate()
         deadline = self.cycle.deadline
         return self.status in self.NOT_YET_SUBMITTED and deadline is not None and deadline < today
+
+
+class ReportDocument(models.Model):
+    """A periodic report's PDF as last made, in one language (measures/directory/report_documents.py).
+
+    Laying out a long report takes WeasyPrint seconds, so the PDF is kept and served again for as long as what it
+    shows stays the same: `fingerprint` names that content (the report's print page, its stylesheet and the
+    WeasyPrint version). It is made again when the content differs, in the task worker as soon as a measure of the
+    report changes, or at the next request after any other change."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    fingerprint = models.CharField(max_length=64)
+    file = models.FileField(upload_to="report-documents/", max_length=200)
+    #: The address the PDF was first asked from, whose host its links use; the worker makes it again for the same.
+    base_url = models.CharField(max_length=300)
+    made_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["party", "cycle", "language"], name="report_document_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.party_id} {self.cycle_id} {self.language}"

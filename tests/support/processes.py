@@ -27,6 +27,25 @@ def database_url_for_another_process():
     )
 
 
+def start_worker():
+    """`manage.py db_worker` against the test's database, taking tasks as soon as they are queued."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_another_process(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    if settings.CACHES["progress"]["BACKEND"].endswith("FileBasedCache"):
+        environment["PROGRESS_CACHE_DIR"] = settings.CACHES["progress"]["LOCATION"]
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
