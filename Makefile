@@ -94,12 +94,18 @@ load-throughput: install
 	$(PY) -m bench.load throughput
 
 # Restarts the PostgreSQL cluster holding DATABASE_URL midway through a load: give it a cluster of its own.
+# Then kills Redis midway through a load: a redis-server the script starts itself on REDIS_FAULT_PORT (in memory
+# only, never the one REDIS_URL names), so it needs redis-server installed but nothing shared.
+# The other faults are tests: the task worker killed during an import (tests/imports/test_worker_killed.py) and a
+# full disk under a backup (tests/operations/test_backup_disk_full.py).
 RESTART_COMMAND ?= pg_ctlcluster --skip-systemctl-redirect 15 main restart
+REDIS_FAULT_PORT ?= 6391
 faults: install
 	@$(NEED_DATABASE_URL)
 	$(PY) manage.py migrate --noinput
 	$(PY) -m bench.faults --restart-command "$(RESTART_COMMAND)"
 	$(PY) -m bench.faults --restart-command "$(RESTART_COMMAND)" --idle-during-restart
+	$(PY) -m bench.faults --redis --redis-port $(REDIS_FAULT_PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

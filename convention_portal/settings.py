@@ -307,16 +307,17 @@ REFERENCE_DATA_LOADERS = [
 ]
 
 # One cache for the API's throttling and the public page cache (convention_portal/page_cache.py):
-# Redis shared by every worker in production, this process's memory otherwise.
+# Redis shared by every worker in production (when it cannot be reached, pages are served uncached:
+# convention_portal/cache_backends.py), this process's memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "convention_portal.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 # The task worker tells the web process how far an import has gone (imports.models.ImportJob.report_progress):
 # a cache both processes read, Redis in production, files on this machine without it.
 CACHES["progress"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "progress"}
+    {"BACKEND": "convention_portal.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "progress"}
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

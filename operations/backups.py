@@ -3,11 +3,18 @@
 PostgreSQL: `pg_dump -Fc` to a file, `pg_restore --clean --if-exists --no-owner --single-transaction` back.
 SQLite: a consistent copy through sqlite3's online backup API, restored through the same API.
 The password reaches pg_dump and pg_restore through PGPASSWORD in their environment, never their command line.
+
+A backup is written to a hidden partial file beside its target and renamed into place only once complete: a
+backup that fails (the disk full, pg_dump stopped) leaves no partial file, and the backups made before are never
+touched. A full disk (or quota, or file size limit) is said as such, naming the previous backup that is kept.
 """
 
 import datetime
+import errno
 import os
+import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -25,6 +32,20 @@ FORMAT_NAMES = {"postgresql": "a PostgreSQL custom-format dump (pg_dump -Fc)", "
 
 class BackupError(Exception):
     """A backup or restore that cannot be done; the message says why, for the operator."""
+
+
+class ClientFailed(BackupError):
+    """pg_dump or pg_restore ended with an error: its exit status and what it wrote on stderr."""
+
+    def __init__(self, message, returncode, stderr):
+        super().__init__(message)
+        self.returncode = returncode
+        self.stderr = stderr
+
+
+#: The errors of a write that found no room: the disk (or the user's quota) full, a file larger than allowed.
+NO_ROOM = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up", errno.EFBIG: "file too large"}
+SQLITE_FULL = 13
 
 
 def backup_directory():
@@ -46,15 +67,62 @@ def backup(path=None, connection=default_connection):
     # Written beside the target and renamed at the end, so a failed backup never leaves a partial file.
     partial = path.with_name(f".{path.name}.partial")
     try:
-        if vendor == "postgresql":
-            run_postgres_client("pg_dump", connection, ["--format=custom", f"--file={partial}"])
-        else:
-            copy_sqlite(source=live_sqlite_connection(connection), target_path=partial)
-        partial.chmod(0o600)  # the backup holds account password hashes
-        partial.replace(path)
+        try:
+            if vendor == "postgresql":
+                run_postgres_client("pg_dump", connection, ["--format=custom", f"--file={partial}"])
+            else:
+                copy_sqlite(source=live_sqlite_connection(connection), target_path=partial)
+            partial.chmod(0o600)  # the backup holds account password hashes
+            partial.replace(path)
+        except ClientFailed as error:
+            code = client_write_error(error)
+            if code is None:
+                raise
+            raise no_room(path, code, vendor) from error
+        except OSError as error:
+            if error.errno in NO_ROOM:
+                raise no_room(path, error.errno, vendor) from error
+            raise BackupError(f"Could not write {path}: {error}") from error
     finally:
-        partial.unlink(missing_ok=True)
+        # SQLite's journal too, should its connection have left one.
+        for leftover in (partial, partial.with_name(f"{partial.name}-journal")):
+            leftover.unlink(missing_ok=True)
     return path
+
+
+def client_write_error(error):
+    """The errno of pg_dump's failure to write its file, if that is why it stopped (else None)."""
+    if error.returncode == -signal.SIGXFSZ:  # killed for going beyond the file size limit (ulimit -f)
+        return errno.EFBIG
+    for code in NO_ROOM:
+        if os.strerror(code) in error.stderr:  # "could not write to output file: No space left on device"
+            return code
+    return None
+
+
+def previous_backup(directory, vendor, exclude):
+    """The newest backup in `directory` but `exclude`, or None."""
+    candidates = [
+        candidate
+        for candidate in directory.glob(f"*{EXTENSIONS[vendor]}")
+        if candidate.is_file() and candidate != exclude and not candidate.name.startswith(".")
+    ]
+    return max(candidates, key=lambda candidate: candidate.stat().st_mtime, default=None)
+
+
+def no_room(path, code, vendor):
+    """The error for a backup that found no room for its file."""
+    directory = path.parent
+    previous = previous_backup(directory, vendor, exclude=path)
+    kept = f"the previous backup, {previous}, is kept" if previous else f"there is no earlier backup in {directory}"
+    if code == errno.EFBIG:
+        cause = f"The backup grew beyond the largest file allowed in {directory} (the file size limit, ulimit -f)"
+    else:
+        cause = f"No space left on the disk holding {directory} ({NO_ROOM[code]})"
+    return BackupError(
+        f"{cause}: {path.name} was not written and no partial file is left; {kept}. "
+        "Free some space there (or move old backups elsewhere) and run the backup again."
+    )
 
 
 def restore(path, connection=default_connection):
@@ -114,9 +182,24 @@ def copy_sqlite(source, target_path):
     try:
         source.backup(target)
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", None) == SQLITE_FULL:  # "database or disk is full"
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target_path)) from error
+        if beyond_file_size_limit(target_path):  # SQLite says "disk I/O error" for EFBIG
+            raise OSError(errno.EFBIG, os.strerror(errno.EFBIG), str(target_path)) from error
         raise BackupError(f"Could not write {target_path}: {error}") from error
     finally:
         target.close()
+
+
+def beyond_file_size_limit(path, page=64 * 1024):
+    """Whether the file at `path` has (nearly) reached this process's file size limit (ulimit -f)."""
+    limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if limit == resource.RLIM_INFINITY:
+        return False
+    try:
+        return path.stat().st_size + page > limit
+    except OSError:
+        return False
 
 
 def run_postgres_client(program, connection, arguments):
@@ -133,10 +216,15 @@ def run_postgres_client(program, connection, arguments):
     command.extend(arguments)
     result = subprocess.run(
         command,
-        env={**os.environ, **(client_environment or {})},
+        # Its messages in English, so that a full disk is recognised in them (client_write_error).
+        env={**os.environ, **(client_environment or {}), "LC_MESSAGES": "C"},
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode != 0:
-        raise BackupError(f"{program} failed (exit status {result.returncode}): {result.stderr.strip()}")
+        raise ClientFailed(
+            f"{program} failed (exit status {result.returncode}): {result.stderr.strip()}",
+            result.returncode,
+            result.stderr,
+        )
