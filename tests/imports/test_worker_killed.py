@@ -24,14 +24,18 @@ from django_tasks_db.models import DBTaskResult
 from imports import tasks
 from imports.models import ImportJob
 from measures.models import Measure, Partner
-from tests.imports.test_processes import count_imported, database_url_for_a_worker, start_worker
 from tests.support.imports import confirm, csv_bytes, many_rows
+from tests.support.processes import start_worker
 from tests.support.workflow import client_for, csrf_token, ensure_role_groups, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 State = ImportJob.State
 ROWS = 5000
+
+
+def count_imported():
+    return Measure.objects.filter(title__endswith=": imported measure").count()
 
 
 def written_rows():
@@ -88,7 +92,7 @@ def test_a_worker_killed_while_saving_leaves_nothing_and_the_job_can_be_run_agai
     before = written_rows()
 
     # The worker saves: killed once it has told two batches written inside the import's transaction.
-    worker = start_worker(database_url_for_a_worker())
+    worker = start_worker()
     try:
         wait_for(lambda: ImportJob.objects.get(pk=job.pk).live_progress()[0] >= 1000, 120, worker, "progress")
         rows_at_kill = ImportJob.objects.get(pk=job.pk).live_progress()[0]
@@ -129,7 +133,7 @@ def test_a_worker_killed_while_saving_leaves_nothing_and_the_job_can_be_run_agai
         reverse("admin:measures_measure_import_retry", args=[job.pk]), {"csrfmiddlewaretoken": csrf_token(client, page)}
     )
     assert retried.status_code == 302
-    worker = start_worker(database_url_for_a_worker())
+    worker = start_worker()
     try:
         wait_for(lambda: ImportJob.objects.get(pk=job.pk).state == State.READY, 180, worker, "the check")
         assert confirm(client, ImportJob.objects.get(pk=job.pk)).status_code == 302
