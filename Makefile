@@ -96,8 +96,9 @@ load-throughput: install
 # Restarts the PostgreSQL cluster holding DATABASE_URL midway through a load: give it a cluster of its own.
 # Then kills Redis midway through a load: a redis-server the script starts itself on REDIS_FAULT_PORT (in memory
 # only, never the one REDIS_URL names), so it needs redis-server installed but nothing shared.
-# The other faults are tests: the task worker killed during an import (tests/imports/test_worker_killed.py) and a
-# full disk under a backup (tests/operations/test_backup_disk_full.py).
+# Then kills the task worker in the middle of an import of 5,000 rows (nothing kept, the job failed for a retry, the
+# retry imports everything; what it made is deleted). A full disk under a backup is a test
+# (tests/operations/test_backup_disk_full.py: it mounts a small tmpfs).
 RESTART_COMMAND ?= pg_ctlcluster --skip-systemctl-redirect 15 main restart
 REDIS_FAULT_PORT ?= 6391
 faults: install
@@ -106,6 +107,7 @@ faults: install
 	$(PY) -m bench.faults --restart-command "$(RESTART_COMMAND)"
 	$(PY) -m bench.faults --restart-command "$(RESTART_COMMAND)" --idle-during-restart
 	$(PY) -m bench.faults --redis --redis-port $(REDIS_FAULT_PORT)
+	$(PY) -m bench.faults --kill-worker --rows 5000
 
 lint: install
 	$(VENV)/bin/ruff check .
