@@ -22,6 +22,11 @@ PAGES = [
     ("no filter", "/measures/"),
     ("goal + region", "/measures/?goal=1&region=Va"),
     ("q, common word", "/measures/?q=culture"),
+    ("q=music", "/measures/?q=music"),
+    ("q=heritage", "/measures/?q=heritage"),
+    ("q, two common words", "/measures/?q=music+festival"),
+    ("q=creative economy", "/measures/?q=creative+economy"),
+    ("q, word + region", "/measures/?q=music&region=Va"),
     ("q, rare word", "/measures/?q=Guanajuato"),
     ("Party + year range", "/measures/?party=FRA&year_from=2015&year_to=2020"),
     ("deep page", "/measures/?page=500"),
@@ -76,6 +81,7 @@ def reviewer():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="requests per URL (after one warm-up)")
+    parser.add_argument("--only", metavar="TEXT", help="only the public pages whose label or address contains TEXT")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convention_portal.settings")
@@ -97,6 +103,8 @@ def main():
     print()
     print(f"{'page':<24} {'cold median':>11} {'p95':>7} {'queries':>7}   {'warm median':>11} {'p95':>7} {'queries':>7}")
     for label, url in PAGES:
+        if args.only and args.only not in label and args.only not in url:
+            continue
         cold = measure(client, url, args.repeat, before_each=cache.clear)
         warm = measure(client, url, args.repeat)
         status = "" if cold[3] == warm[3] == 200 else f"  status {cold[3]}/{warm[3]}"
@@ -105,6 +113,8 @@ def main():
             f"{warm[0]:>8.1f} ms {warm[1]:>7.1f} {warm[2]:>7}{status}"
         )
 
+    if args.only:
+        return 0
     admin = Client()
     admin.force_login(user)
     print()

@@ -38,6 +38,9 @@ from measures.models import (
 )
 
 TRUE = "true"
+#: The longest `q` taken: a longer one is an error shown next to the search box (the filter is left out), so that
+#: no search reads thousands of words. The box itself takes no more (its maxlength).
+SEARCH_MAX_LENGTH = 200
 
 
 class SortOrder(TextChoices):
@@ -147,10 +150,12 @@ class MeasureFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_q",
-        max_length=200,
-        error_messages={"max_length": _("Search is too long.")},
-        help_text="full-text search over title, main features, results, partners and organisation name. On PostgreSQL: "
-        '"a phrase", -word and `or` work',
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Search is too long. Use at most %(limit_value)d characters (this one has %(show_value)d).")
+        },
+        help_text=f"full-text search over title, main features, results, partners and organisation name, at most "
+        f'{SEARCH_MAX_LENGTH} characters (a longer one is an error). On PostgreSQL: "a phrase", -word and `or` work',
     )
     party = MultipleValueFilter(
         label=_("Party"),

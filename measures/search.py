@@ -7,6 +7,14 @@ extension. Queries are normalised the same way and read with web-search syntax: 
 
 On other databases a simpler fallback requires every plain word to appear (case-insensitively, as a
 substring) in one of the same fields; -word excludes a word; quotes and `or` are not interpreted.
+
+Results are ranked by ts_rank (SearchRank), then newest first. Ranking every match reads the vector of every
+match, which costs hundreds of milliseconds when a common word matches most measures. Where the RUM extension
+and its index (RANK_INDEX, migration 0016_search_rank_index) are there, a page among the first ones
+(RankedPageQuerySet) is ranked from a few candidates only: the RUM index returns the matches in the order of its
+own distance (`<=>`, which for a query of one word is exactly 1/ts_rank) without reading their vectors, and
+only the best of them are then ranked by ts_rank as before (docs/performance.md, "Search"). Without the index,
+and for deep pages, every match is ranked as before.
 """
 
 import re
@@ -14,7 +22,8 @@ from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, connections
-from django.db.models import Exists, Expression, F, OuterRef, Q
+from django.db.models import Exists, Expression, F, FloatField, Func, IntegerField, OuterRef, Q
+from django.db.models.expressions import OrderBy
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -29,9 +38,35 @@ WORD = re.compile(r"\w+")
 # A quoted phrase (possibly negated and unterminated) or a run of non-space characters.
 TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 OR = "or"
+#: A query of one word (quoted or not), whose RUM distance is 1/ts_rank.
+ONE_WORD = re.compile(r'"?[^\W_]+"?')
 BATCH_SIZE = 500
 #: The GIN index on Measure.search_vector, created by migration 0002.
 SEARCH_INDEX = "measure_search_vector_gin"
+#: The RUM index on Measure.search_vector (extension `rum`), created by migration 0016_search_rank_index where the
+#: extension is available: it returns the matches of a query in rank order without reading their vectors.
+RANK_INDEX = "measure_search_vector_rum"
+RANK_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {RANK_INDEX} ON measures_measure USING rum (search_vector rum_tsvector_ops)"
+)
+#: Pages of results up to this position are ranked from RUM candidates; deeper ones rank every match.
+RANKED_FROM_CANDIDATES = 200
+#: How many candidates, at least, the RUM index gives for a query of several words, whose RUM distance is not
+#: ts_rank's order (the best of them by ts_rank are the page). On 50,000 generated measures the first page is the
+#: same as ranking every match for 40 random pairs of common words out of 40 with 1,000 (34 with 500, 26 with
+#: 300): docs/performance.md, "Search".
+CANDIDATES = 1000
+#: ...for the first page only (its 20 results; the shortest run of results in the same order was 30), and for
+#: queries of one or two words without a -word: the order of a longer query, or of one that excludes a word,
+#: differs too much from the RUM distance, and so every match of those is ranked.
+SEVERAL_WORDS_UP_TO = 20
+#: A query of one word needs fewer: its RUM distance is 1/ts_rank, and ties at the end are checked.
+SINGLE_WORD_CANDIDATES = 100
+#: ...and beyond this many (ties), every match is ranked instead.
+MAX_CANDIDATES = 10_000
+#: The RUM distance is computed in double precision, ts_rank is a float (real): distances closer than this ratio
+#: may be the same ts_rank, so the candidates must go past it.
+TIE_MARGIN = 1 + 1e-5
 
 
 def uses_search_vector(queryset):
@@ -47,13 +82,42 @@ def parse(text):
     return wanted, excluded
 
 
+#: Whether each database (by alias) has the RUM index; looked up once per process (rank_index_exists).
+_rank_index = {}
+
+
+def rank_index_exists(using="default"):
+    """Whether the database has the RUM index RANK_INDEX (PostgreSQL with the `rum` extension); asked once."""
+    if using not in _rank_index:
+        exists = False
+        if connections[using].vendor == "postgresql":
+            with connections[using].cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RANK_INDEX])
+                exists = cursor.fetchone() is not None
+        _rank_index[using] = exists
+    return _rank_index[using]
+
+
+def forget_rank_index():
+    """Ask rank_index_exists() again next time (after the index was created or dropped)."""
+    _rank_index.clear()
+
+
+class MeasureSearchQuery(SearchQuery):
+    """A web-search query that remembers its (normalised) text, for RankedPageQuerySet."""
+
+    def __init__(self, text):
+        super().__init__(text, search_type="websearch", config=CONFIG)
+        self.text = text
+
+
 def search_measures(queryset, text):
     """The measures matching a search query; on PostgreSQL annotated with `search_rank`."""
     text = (text or "").strip()
     if not text:
         return queryset
     if uses_search_vector(queryset):
-        query = SearchQuery(folded(text), search_type="websearch", config=CONFIG)
+        query = MeasureSearchQuery(folded(text))
         return queryset.filter(search_vector=query).annotate(search_rank=SearchRank(F("search_vector"), query))
     wanted, excluded = parse(text.lower())
     for word in wanted:
@@ -74,10 +138,132 @@ def contains_word(word):
 
 
 def order_by_relevance(queryset, *then):
-    """Best matches first where the query was ranked (PostgreSQL), then `then`."""
+    """Best matches first where the query was ranked (PostgreSQL), then `then`. With the RUM index, the first
+    pages are ranked from candidates (RankedPageQuerySet): same order, far less read."""
     if "search_rank" in queryset.query.annotations:
-        return queryset.order_by(F("search_rank").desc(), *then)
+        queryset = queryset.order_by(F("search_rank").desc(), *then)
+        if rank_index_exists(queryset.db):
+            queryset = ranked_pages(queryset)
+        return queryset
     return queryset.order_by(*then)
+
+
+class Distance(Func):
+    """RUM's distance between a vector and a query (`<=>`): the smaller, the better the match; the RUM index
+    returns matches in this order without reading their vectors. For a query of one word it is 1/ts_rank."""
+
+    arg_joiner = " <=> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+class RankedPageQuerySet:
+    """Mixed into the queryset class of relevance-ordered measures (ranked_pages()): a slice among the first
+    RANKED_FROM_CANDIDATES results is read from candidates, every other use of the queryset is unchanged.
+
+    1. The RUM index gives the matches under every filter, best first by its distance (Distance), without
+       reading their vectors: the first SINGLE_WORD_CANDIDATES or CANDIDATES of them (more if the slice ends
+       deeper).
+    2. Those candidates, and only they, are ranked by the queryset's own ordering (ts_rank, then newest first),
+       and the slice is taken from them.
+
+    For a query of one word (one operand: numnode = 1) the RUM distance is exactly 1/ts_rank, so the slice is
+    exactly the one ranking every match gives, once the candidates go strictly past the rank of its last row
+    (ties at the end fetch more candidates). For a query of two words (or a phrase of two, or `a or b`) the RUM
+    distance also rewards words that stand close together, but not as ts_rank weighs them: the first page is
+    the same as long as its rows are among the CANDIDATES, which docs/performance.md checks on a list of
+    queries; later pages, and longer queries or queries with a -word, rank every match.
+    """
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            page = self._page_from_candidates()
+            if page is not None:
+                self._result_cache = list(page)
+                self._prefetch_done = True  # the page's own evaluation prefetched
+        super()._fetch_all()
+
+    def _relevance_order(self):
+        """The SearchRank annotation when the queryset is still ordered by it first (not re-ordered since)."""
+        ordering = self.query.order_by
+        first = ordering[0] if ordering else None
+        if not (isinstance(first, OrderBy) and first.descending and getattr(first.expression, "name", None)):
+            return None
+        if first.expression.name != "search_rank":
+            return None
+        return self.query.annotations.get("search_rank")
+
+    def _page_from_candidates(self):
+        query = self.query
+        start, stop = query.low_mark, query.high_mark
+        if getattr(self, "_from_candidates", False) or stop is None or not start < stop <= RANKED_FROM_CANDIDATES:
+            return None
+        rank = self._relevance_order()
+        if rank is None or query.distinct or query.combinator:
+            return None
+        search_query = next(
+            (expression for expression in rank.get_source_expressions() if isinstance(expression, SearchQuery)), None
+        )
+        if search_query is None:
+            return None
+        matches = self.model._base_manager.using(self.db).all()
+        matches.query = query.chain()
+        matches.query.clear_limits()
+        matches.query.clear_ordering(force=True)
+        matches.query.clear_select_fields()
+        matches = matches.annotate(
+            search_distance=Distance(F("search_vector"), search_query),
+            search_operands=Func(search_query, function="numnode", output_field=IntegerField()),
+        )
+        text = getattr(search_query, "text", "")
+        one_word = ONE_WORD.fullmatch(text)
+        if not one_word:
+            words, excluded = parse(text)
+            if excluded or len(words) > 2 or stop > SEVERAL_WORDS_UP_TO:
+                return None  # ranked from candidates only where the result was checked (see CANDIDATES)
+        wanted = max(2 * stop, SINGLE_WORD_CANDIDATES) if one_word else max(5 * stop, CANDIDATES)
+        while True:
+            candidates = matches.order_by("search_distance").values_list("pk", "search_distance", "search_operands")
+            rows = list(candidates[:wanted])
+            if len(rows) < wanted:
+                break  # every match is a candidate
+            if rows[0][2] != 1:
+                if stop > SEVERAL_WORDS_UP_TO:
+                    return None
+                break  # several words: the best candidates by RUM distance are the page's (see above)
+            if rows[-1][1] > rows[stop - 1][1] * TIE_MARGIN:
+                break  # every row ranked as well as the slice's last one is a candidate
+            if wanted >= MAX_CANDIDATES:
+                return None  # a tie among so many: rank every match
+            wanted *= 4
+        page = self._chain()
+        page.query.clear_limits()
+        page = page.filter(pk__in=[row[0] for row in rows])
+        page.query.set_limits(start, stop)
+        page._from_candidates = True
+        return page
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._from_candidates = getattr(self, "_from_candidates", False)
+        return clone
+
+
+_ranked_classes = {}
+
+
+def ranked_pages(queryset):
+    """`queryset` (ordered by relevance) with its first pages ranked from RUM candidates (RankedPageQuerySet)."""
+    base = type(queryset)
+    if issubclass(base, RankedPageQuerySet):
+        return queryset
+    if base not in _ranked_classes:
+        name = f"Ranked{base.__name__}"
+        _ranked_classes[base] = type(name, (RankedPageQuerySet, base), {"__module__": __name__, "__qualname__": name})
+        globals().setdefault(name, _ranked_classes[base])  # found by name, as pickle looks for it
+    ranked = queryset._chain()
+    ranked.__class__ = _ranked_classes[base]
+    return ranked
 
 
 def highlight_terms(text):
@@ -153,17 +339,23 @@ class WeightedVector(Expression):
 
 @contextmanager
 def index_built_afterwards():
-    """For a bulk insert inside a transaction on PostgreSQL: drop the search index and build it once at the
-    end rather than updating it row by row (docs/performance.md). Readers wait for the transaction meanwhile."""
+    """For a bulk insert inside a transaction on PostgreSQL: drop the search indexes (GIN, and RUM where it is)
+    and build them once at the end rather than updating them row by row (docs/performance.md). Readers wait for
+    the transaction meanwhile."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RANK_INDEX])
+        had_rank_index = cursor.fetchone() is not None
         cursor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
+        cursor.execute(f"DROP INDEX IF EXISTS {RANK_INDEX}")
         yield
         # An index cannot be built on a table with deferred foreign-key checks still pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"CREATE INDEX {SEARCH_INDEX} ON measures_measure USING gin (search_vector)")
+        if had_rank_index:
+            cursor.execute(RANK_INDEX_SQL)
 
 
 def update_search_vector(queryset):

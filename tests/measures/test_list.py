@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import django.test
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,7 +138,9 @@ class TestFacets:
         facets = MeasureFacets(MeasureFilter({"party": "CAN", "goal": "1", "q": "music", "youth": "true"}))
         facets.filterset.cleaned  # noqa: B018  (validation reads the reference data it needs)
         facets.keys_by_bit, facets.parties_by_id  # noqa: B018  (reference data, read once per filterset)
-        with django_assert_num_queries(1):
+        # On PostgreSQL the branches under the search are counted apart, in a savepoint that sets the planner
+        # (measures.facets.searched_rows: 5 statements), and the branch without `q` is one more query.
+        with django_assert_num_queries(6 if connection.vendor == "postgresql" else 1):
             counts = facets.facet_counts()
         assert counts["party"] == {"CAN": 1}
 
@@ -342,7 +345,8 @@ class TestQueryCount:
         }
         responses = []
         for params in ({}, every_filter, {**every_filter, "page": "2"} if extra else {"goal": "abc"}):
-            with django_assert_max_num_queries(11):
+            # +5 on PostgreSQL under a search: the facets' savepoint (measures.facets.searched_rows).
+            with django_assert_max_num_queries(11 + (5 if connection.vendor == "postgresql" else 0)):
                 responses.append(get(client, **params))
             assert responses[-1].status_code == 200
         if extra:
