@@ -10,7 +10,7 @@ substring) in one of the same fields; -word excludes a word; quotes and `or` are
 
 Results are ranked by ts_rank (SearchRank), then newest first. Ranking every match reads the vector of every
 match, which costs hundreds of milliseconds when a common word matches most measures. Where the RUM extension
-and its index (RANK_INDEX, migration 0016_search_rank_index) are there, a page among the first ones
+and its index (RANK_INDEX, migration 0017_search_rank_index) are there, a page among the first ones
 (RankedPageQuerySet) is ranked from a few candidates only: the RUM index returns the matches in the order of its
 own distance (`<=>`, which for a query of one word is exactly 1/ts_rank) without reading their vectors, and
 only the best of them are then ranked by ts_rank as before (docs/performance.md, "Search"). Without the index,
@@ -43,7 +43,7 @@ ONE_WORD = re.compile(r'"?[^\W_]+"?')
 BATCH_SIZE = 500
 #: The GIN index on Measure.search_vector, created by migration 0002.
 SEARCH_INDEX = "measure_search_vector_gin"
-#: The RUM index on Measure.search_vector (extension `rum`), created by migration 0016_search_rank_index where the
+#: The RUM index on Measure.search_vector (extension `rum`), created by migration 0017_search_rank_index where the
 #: extension is available: it returns the matches of a query in rank order without reading their vectors.
 RANK_INDEX = "measure_search_vector_rum"
 RANK_INDEX_SQL = (

@@ -2,20 +2,26 @@
 
 The /measures/ filter parameters apply to the charts about measures. Each chart comes with its figures
 in a table; the SVG itself is an image with a title for assistive technologies.
+
+Each row of a chart about measures links to the list under the page's filters with the row's value set: the
+filters' query string is built once per chart and each row's value put in its place. When that query string is
+longer than LINKED_QUERY_LIMIT (a long search, many values), the rows and the filter chips do not link at all, so
+that the page does not repeat the query a hundred times: the one link to the list then carries the filters.
 """
 
 from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from core.filters import FIRST_YEAR, LAST_YEAR
+from core.filters import FIRST_YEAR, LAST_YEAR, as_list
 from measures import charts
 from measures.context_processors import synthetic_measure_count
 from measures.directory.filters import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
@@ -25,8 +31,8 @@ from measures.models import (
     ElectoralGroup,
     Instrument,
     Measure,
-    Party,
     PartyCount,
+    PeriodicReport,
     ShownReportStatus,
 )
 from measures.world_map import FILTERED, build_world_map, map_url
@@ -34,6 +40,11 @@ from measures.world_map import FILTERED, build_world_map, map_url
 #: The facets of MeasureFacets that the charts about measures draw (the others are not counted).
 CHARTED_FACETS = ("goal", "area", "region", "reported_by")
 NOT_RECORDED = _("Not recorded in the sources")
+#: The longest query string (encoded) that every row's link repeats; beyond it, the rows do not link (see above).
+#: About a hundred links, so the page grows by 30 KB at most for the filters in its links.
+LINKED_QUERY_LIMIT = 300
+#: Under filters too long to link, a value longer than this is cut short in the chips that list the filters.
+CHIP_VALUE_LENGTH = 100
 
 
 def measures_by_period_year(measures, this_year):
@@ -46,7 +57,8 @@ def measures_by_period_year(measures, this_year):
     periods = (
         measures.order_by()
         .values("period_start", "period_end")
-        .annotate(number=Count("pk"))
+        # COUNT(*): read from the index of the published measures' periods alone (migration 0018).
+        .annotate(number=Count("*"))
         .values_list("period_start", "period_end", "number")
     )
     for start, end, number in periods:
@@ -69,10 +81,34 @@ def measures_by_period_year(measures, this_year):
     return years, undated
 
 
-def grouped_counts(queryset, field):
-    """{value of `field`: number of rows}, in one query."""
-    grouped = queryset.order_by().values(field).annotate(number=Count("pk")).values_list(field, "number")
-    return dict(grouped)
+def report_status_counts(cycle, parties, today):
+    """ReportStatusFilter(data={}).status_counts() for `cycle`, counted in Python over `parties` (every Party) and
+    the cycle's reports: one query, where the filter's query orders every Party by name first (ReportingCycle.
+    parties_with_status), which costs more than all the rest of the chart (tests/measures/test_directory_speed.py
+    checks that both count alike).
+
+    The same rules, from the same model helpers: the Parties of the cycle (`includes`) and any Party with a report
+    for it; a Party without a report is `status_without_report`; a report not yet submitted is overdue once the
+    deadline has passed."""
+    reports = dict(PeriodicReport.objects.filter(cycle=cycle).values_list("party_id", "status"))
+    deadline_passed = cycle.deadline is not None and cycle.deadline < today
+    counts = Counter()
+    for party in parties:
+        if party.pk in reports:
+            status = reports[party.pk]
+        elif cycle.includes(party):
+            status = cycle.status_without_report.value
+        else:
+            continue
+        counts[status] += 1
+        counts["total"] += 1
+        if deadline_passed and status in PeriodicReport.NOT_YET_SUBMITTED:
+            counts[OVERDUE] += 1
+    return {
+        "total": counts["total"],
+        **{value: counts[value] for value in ShownReportStatus.values},
+        OVERDUE: counts[OVERDUE],
+    }
 
 
 class StatsView(TemplateView):
@@ -86,6 +122,9 @@ class StatsView(TemplateView):
         self.counts = self.facets.counts(CHARTED_FACETS)
         self.list_url = reverse("measures:measure-list")
         self.parties_url = reverse("measures:party-list")
+        filter_query = self.filterset.query(without=["sort"])
+        # Whether each row links to its list with the filters: only while they are short enough to repeat.
+        self.rows_linked = len(filter_query) <= LINKED_QUERY_LIMIT
         measure_charts = [
             self.by_goal(),
             self.by_area(),
@@ -102,24 +141,55 @@ class StatsView(TemplateView):
             total_split={"real": real, "synthetic": total - real} if real is not None else None,
             errors=self.filterset.errors,
             chips=self.filter_chips(),
-            measures_url=self.measure_link(),
+            rows_linked=self.rows_linked,
+            measures_url=self.list_url + (filter_query or "?"),
             measure_charts=measure_charts,
             party_charts=party_charts,
             party_total=self.party_total,
             party_count=PartyCount.objects.latest_known(),
             world_map=build_world_map(FILTERED, filterset=self.filterset),
-            world_map_url=map_url(FILTERED, self.filterset.query(without=["sort"])),
+            world_map_url=map_url(FILTERED, filter_query),
             **kwargs,
         )
 
     def filter_chips(self):
-        """The filters applied, each with a link to this page without it."""
-        # A link to "" would come back to this very page, filters and all.
-        return [{**chip, "url": chip["url"] or "?"} for chip in self.filterset.described_filters()]
+        """The filters applied, each with a link to this page without it while the filters are short enough to
+        repeat (rows_linked); beyond, without links, each value once and cut short."""
+        filterset = self.filterset
+        if self.rows_linked:
+            # A link to "" would come back to this very page, filters and all.
+            chips = [{**chip, "url": chip["url"] or "?"} for chip in filterset.described_filters()]
+        else:
+            # Each value once (`party=fra&party=FRA` is one Party), without links.
+            described = {
+                (filterset.filters[name].label, str(filterset.describe(name, item))): None
+                for name, value in filterset.active.items()
+                for item in as_list(value)
+            }
+            # ... and a long value cut short (the search): the page does not repeat it in full either.
+            chips = [
+                {"label": label, "value": Truncator(value).chars(CHIP_VALUE_LENGTH), "url": ""}
+                for label, value in described
+            ]
+        return chips
 
-    def measure_link(self, **values):
-        """The list of the measures under this page's filters (its sort order aside), `values` set."""
-        return self.list_url + (self.filterset.query(without=["sort"], **values) or "?")
+    def measure_links(self, names, rows):
+        """For each of `rows`, {name: value} of the filters `names`, the list of the measures under this page's
+        filters (its sort order aside) with those values instead; "" for every row when the filters are too long
+        to repeat. The query string is built once, each row's values put in its place."""
+        if not self.rows_linked:
+            return ["" for _row in rows]
+        # The query string once, a marker where each of `names` goes (where the request has it, else at the end).
+        markers = {name: f"ROW-{name}" for name in names}
+        link = self.list_url + self.filterset.query(without=["sort"], **markers)
+        links = []
+        for row in rows:
+            # A value in a query string has its "=" encoded: "name=marker" is that parameter and nothing else.
+            row_link = link
+            for name, marker in markers.items():
+                row_link = row_link.replace(f"{name}={marker}", urlencode({name: row[name]}), 1)
+            links.append(row_link)
+        return links
 
     def by_goal(self):
         goals = self.goals = self.filterset.goals
@@ -129,7 +199,7 @@ class StatsView(TemplateView):
             _("Published measures by goal"),
             _("Goal"),
             [(str(goal), counts.get(str(goal.number), 0)) for goal in goals],
-            [self.measure_link(goal=goal.number) for goal in goals],
+            self.measure_links(["goal"], [{"goal": goal.number} for goal in goals]),
         )
 
     def by_area(self):
@@ -140,13 +210,13 @@ class StatsView(TemplateView):
             _("Published measures by area of monitoring"),
             _("Area of monitoring"),
             [(area.name, counts.get(area.slug, 0)) for area in areas],
-            [self.measure_link(area=area.slug) for area in areas],
+            self.measure_links(["area"], [{"area": area.slug} for area in areas]),
         )
 
     def by_electoral_group(self):
         counts = self.counts["region"]
         values = [(label, counts.get(group, 0)) for group, label in ElectoralGroup.choices]
-        links = [self.measure_link(region=group) for group in ElectoralGroup.values]
+        links = self.measure_links(["region"], [{"region": group} for group in ElectoralGroup.values])
         if counts.get(""):
             values.append((NOT_RECORDED, counts[""]))
             links.append("")
@@ -159,7 +229,7 @@ class StatsView(TemplateView):
             _("Published measures by year of their period"),
             _("Year"),
             list(years.items()),
-            [self.measure_link(year_from=year, year_to=year) for year in years],
+            self.measure_links(["year_from", "year_to"], [{"year_from": year, "year_to": year} for year in years]),
             kind="columns",
         )
         chart["note"] = _(
@@ -175,7 +245,7 @@ class StatsView(TemplateView):
             _("Published measures by who reported them"),
             _("Reported by"),
             [(label, counts.get(value, 0)) for value, label in Measure.ReportedBy.choices],
-            [self.measure_link(reported_by=value) for value in Measure.ReportedBy.values],
+            self.measure_links(["reported_by"], [{"reported_by": value} for value in Measure.ReportedBy.values]),
         )
 
     def party_charts(self):
@@ -183,9 +253,15 @@ class StatsView(TemplateView):
         reporting = self.parties_by_report_status()
         return [*charts, reporting] if reporting else charts
 
+    @cached_property
+    def all_parties(self):
+        """Every Party: those the measure filter has read to check the Party codes and name the electoral groups
+        (no query of their own), counted in Python for the Party charts."""
+        return list(self.filterset.parties.values())
+
     def parties_by_instrument(self):
         """The known instruments only: "not recorded" is no kind of instrument, so it is a note, not a bar."""
-        counts = grouped_counts(Party.objects.all(), "instrument")
+        counts = Counter(party.instrument for party in self.all_parties)
         # Every Party has one instrument value, blank included: their sum is the number of Parties recorded.
         self.party_total = sum(counts.values())
         unknown = counts.get("", 0)
@@ -212,9 +288,7 @@ class StatsView(TemplateView):
         )
 
     def parties_by_deposit_year(self):
-        deposits = grouped_counts(
-            Party.objects.filter(deposit_date__isnull=False).annotate(year=ExtractYear("deposit_date")), "year"
-        )
+        deposits = Counter(party.deposit_date.year for party in self.all_parties if party.deposit_date is not None)
         undated = self.party_total - sum(deposits.values())
         note = ""
         if undated:
@@ -246,7 +320,7 @@ class StatsView(TemplateView):
         cycle = statuses.selected_cycle
         if cycle is None:
             return None
-        counts = statuses.status_counts()
+        counts = report_status_counts(cycle, self.all_parties, statuses.today)
         reports_url = reverse("measures:report-list")
         overdue = counts.get(OVERDUE, 0)
         return charts.chart(
