@@ -1,7 +1,6 @@
 """Public pages about who takes part: Parties, their periodic reports, organisations; the Parties list and the
 reporting-status table as CSV and XLSX downloads."""
 
-from django.db.models import Expression, F, IntegerField
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -10,10 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from core.language import active_language
 from core.spreadsheets import ListDownloadView
-from core.text import folded
-from core.translation import TRANSLATIONS, localized
+from core.translation import localized
 from measures.directory import columns
 from measures.directory.filters import (
     ORGANISATION_SORTS,
@@ -87,43 +84,6 @@ class DirectoryListView(FilterView):
         )
 
 
-class RankOf(Expression):
-    """`CASE <field> WHEN <key> THEN 0 WHEN ... ELSE <len(keys)> END`: the position of each row's `field` among
-    `keys` (integers), written as SQL text.
-
-    The same order as models.parties.name_rank's CASE, which is made of one When(pk=...) per Party: Django resolves
-    and compiles those 138 lookups on every query (7-15 ms a page); this is one column and a string."""
-
-    output_field = IntegerField()
-
-    def __init__(self, keys, field="pk"):
-        super().__init__(output_field=IntegerField())
-        self.keys = tuple(int(key) for key in keys)
-        self.source = F(field) if isinstance(field, str) else field
-
-    def get_source_expressions(self):
-        return [self.source]
-
-    def set_source_expressions(self, exprs):
-        (self.source,) = exprs
-
-    def as_sql(self, compiler, connection):
-        column, params = compiler.compile(self.source)
-        if not self.keys:
-            return column, params
-        branches = " ".join(f"WHEN {key} THEN {rank}" for rank, key in enumerate(self.keys))
-        return f"CASE {column} {branches} ELSE {len(self.keys)} END", params
-
-
-def party_name_rank():
-    """RankOf the Parties by their name in the active language, accents and case ignored, as name_rank() orders
-    them (the same sort key): one query for the names."""
-    language = active_language()
-    column = f"name_{language}" if language in TRANSLATIONS else "name_en"
-    names = Party.objects.order_by().values_list("pk", "name_en", column)
-    return RankOf([row[0] for row in sorted(names, key=lambda row: (folded(row[2] or row[1]), row[0]))])
-
-
 class PartyListView(DirectoryListView):
     filterset_class = PartyFilter
     template_name = "measures/party_list.html"
@@ -131,10 +91,7 @@ class PartyListView(DirectoryListView):
     sorts = PARTY_SORTS
 
     def get_queryset(self):
-        # Party.objects.with_measure_counts(), its order by name written as one RankOf rather than name_rank's CASE.
-        return Party.objects.annotate(
-            sort_name=party_name_rank(), measure_count=Measure.objects.published().count_per("party")
-        ).order_by("sort_name", "pk")
+        return Party.objects.with_measure_counts()
 
     def get_context_data(self, **kwargs):
         # How complete the list is: every Party recorded (whatever the filters) against the sources' count.

@@ -6,14 +6,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
-    Case,
     Exists,
+    Expression,
     F,
     IntegerField,
     OuterRef,
     Q,
-    Value,
-    When,
 )
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -75,26 +73,47 @@ class Instrument(models.TextChoices):
     UNSPECIFIED = "ratification_acceptance_or_approval", _("Ratification, acceptance or approval (unspecified)")
 
 
+class RankOf(Expression):
+    """`CASE <field> WHEN <key> THEN 0 WHEN ... ELSE <len(keys)> END`: the position of each row's `field` among
+    `keys` (integers), written as SQL text.
+
+    A CASE of one When(pk=...) per Party would give the same order, but Django resolves and compiles its lookups
+    on every query, as long as the rest of a page's work; this is one column and a string."""
+
+    output_field = IntegerField()
+
+    def __init__(self, keys, field="pk"):
+        super().__init__(output_field=IntegerField())
+        self.keys = tuple(int(key) for key in keys)
+        self.source = F(field) if isinstance(field, str) else field
+
+    def get_source_expressions(self):
+        return [self.source]
+
+    def set_source_expressions(self, exprs):
+        (self.source,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.source)
+        if not self.keys:
+            return column, params
+        branches = " ".join(f"WHEN {key} THEN {rank}" for rank, key in enumerate(self.keys))
+        return f"CASE {column} {branches} ELSE {len(self.keys)} END", params
+
+
 def name_rank(prefix=""):
     """The rank of each Party's name in the active language, accents and case ignored ("Égypte" among the E),
     whatever the database's collation (SQLite and PostgreSQL's C collation compare code points); `prefix`
     reaches the Party through a relation ("country__").
 
-    One query reads the names, which Python sorts; the rank is then a CASE on the primary key. There are only
+    One query reads the names, which Python sorts; the rank is then a RankOf the primary key. There are only
     as many Parties as States, so the expression stays small.
     """
     language = active_language()
     column = f"name_{language}" if language in TRANSLATIONS else "name_en"
     names = Party.objects.order_by().values_list("pk", "name_en", column)
     ranked = sorted(names, key=lambda row: (folded(row[2] or row[1]), row[0]))
-    if not ranked:
-        # No Party at all: a CASE without branches would be the constant 0, a column number to PostgreSQL.
-        return F(f"{prefix}pk")
-    return Case(
-        *[When(**{f"{prefix}pk": pk}, then=Value(rank)) for rank, (pk, _english, _name) in enumerate(ranked)],
-        default=Value(len(ranked)),
-        output_field=IntegerField(),
-    )
+    return RankOf([pk for pk, _english, _name in ranked], field=f"{prefix}pk")
 
 
 class PartyQuerySet(models.QuerySet):

@@ -1,8 +1,8 @@
 """/parties/ and /stats/ without the costly parts they had (docs/performance.md): the same pages, fewer queries.
 
-- /parties/ orders the Parties by name with one RankOf (a CASE written as text) rather than name_rank's CASE of
-  one When per Party, which Django resolved and compiled on every request: the same order, in every sort and
-  language;
+- Parties are ordered by name with one RankOf (a CASE written as text: measures.models.parties.name_rank) rather
+  than a CASE of one When per Party, which Django resolved and compiled on every request: the same order, in
+  every sort and language;
 - /stats/ counts the reporting statuses in Python over the Parties it has already read (report_status_counts),
   as ReportStatusFilter.status_counts() counts them in SQL after ordering every Party by name; and its two other
   Party charts read those Parties too, rather than a query each.
@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from measures.directory.filters import PARTY_SORTS, PartyFilter, ReportStatusFilter
-from measures.directory.views import RankOf, party_name_rank
 from measures.models import Measure, Party, PeriodicReport, ReportingCycle
+from measures.models.parties import RankOf, name_rank
 from measures.stats_views import report_status_counts
 from tests.factories import make_measure, make_party
 
@@ -58,7 +58,7 @@ def listed(client, path, **params):
 class TestPartyOrder:
     @pytest.mark.parametrize("language", ["en", "fr"])
     @pytest.mark.parametrize("sort", ["", *PARTY_SORTS, *(f"-{key}" for key in PARTY_SORTS)])
-    def test_same_order_as_name_rank(self, client, parties, language, sort):
+    def test_the_page_keeps_the_filters_order(self, client, parties, language, sort):
         params = {"sort": sort} if sort else {}
         pks = listed(client, f"/{language}/parties/" if language != "en" else "/parties/", **params)
         with translation.override(language):
@@ -80,9 +80,7 @@ class TestPartyOrder:
 
     def test_rank_follows_the_language(self, parties):
         with translation.override("fr"):
-            french = list(
-                Party.objects.annotate(rank=party_name_rank()).order_by("rank").values_list("iso3", flat=True)
-            )
+            french = list(Party.objects.annotate(rank=name_rank()).order_by("rank").values_list("iso3", flat=True))
         assert french == ["ALA", "EGY", "ECU", "EST", "TCD", "", "ZMB"]
 
 
