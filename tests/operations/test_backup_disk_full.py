@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.imports.test_processes import database_url_for_a_worker
+from tests.support.processes import database_url_for_another_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +32,7 @@ def run_backup(output, file_size_limit=None):
     return subprocess.run(
         [sys.executable, "manage.py", "backup", "--output", str(output)],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": database_url_for_a_worker(), "DJANGO_LOG_LEVEL": "WARNING"},
+        env={**os.environ, "DATABASE_URL": database_url_for_another_process(), "DJANGO_LOG_LEVEL": "WARNING"},
         capture_output=True,
         text=True,
         timeout=120,
