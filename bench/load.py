@@ -1,16 +1,21 @@
 """Throughput of the portal served by gunicorn on loopback, under a bounded load from wrk.
 
 Prints figures, never pass/fail. Starts gunicorn itself on 127.0.0.1 with production settings (debug off, a
-fresh secret key, the static files collected), against the database DATABASE_URL names, which should hold
-the reference data and synthetic measures (see README "Performance"):
+fresh secret key, the static files collected into a temporary folder of the run's own, never the checkout's
+STATIC_ROOT), against the database DATABASE_URL names, which should hold the reference data and synthetic
+measures (see README "Performance"):
 
     DATABASE_URL=postgres://... python -m bench.load throughput   # /measures/ alone, then /healthz alone
     DATABASE_URL=postgres://... python -m bench.load mix          # list, detail, search, Parties, API, French
 
 Scenarios:
     throughput  the anonymous /measures/ list, then the trivial /healthz view (the ceiling of the stack:
-                gunicorn, middleware, one `SELECT 1`), 20 s at 16 connections each; prints list/trivial.
+                gunicorn, middleware, one `SELECT 1`), 20 s each at 16 connections, then both again at 50;
+                prints list/trivial for each (target: at least 0.80, and no error at 50 connections).
     mix         30 s at 50 connections over a rotating list of realistic addresses, ids taken from the database.
+
+--connections takes one or more counts (`--connections 16 50`); each is a round of the scenario on the
+same server. Needs wrk (`apt-get install -y wrk` on Debian/Ubuntu; installed by the script when run as root).
 
 Every run is bounded (at most MAX_DURATION seconds per step and MAX_CONNECTIONS connections) and talks to
 127.0.0.1 only. The API's per-address throttle is lifted for the run: every request comes from one address.
@@ -45,7 +50,13 @@ MAX_CONNECTIONS = 256
 REQUEST_TIMEOUT = 30
 # The mix rotates over TURNS rounds of its 20 kinds of address, each round with other ids and filters.
 TURNS = 50
-SCENARIOS = {"throughput": (20, 16), "mix": (30, 50)}
+# Seconds per load and the connection counts of each round, by scenario.
+SCENARIOS = {"throughput": (20, (16, 50)), "mix": (30, (50,))}
+#: The settings module of a run: the portal's, with the static files collected into the run's temporary folder.
+RUN_SETTINGS = """from convention_portal.settings import *  # noqa: F403
+
+STATIC_ROOT = {static_root!r}
+"""
 
 
 # The machine and the database --------------------------------------------------------------------------------
@@ -133,14 +144,28 @@ def get(port, path, timeout=10):
 class Gunicorn:
     """gunicorn serving the portal on 127.0.0.1:`port`, started after collectstatic, stopped on exit."""
 
-    def __init__(self, port, workers, timeout=REQUEST_TIMEOUT):
+    def __init__(self, port, workers, timeout=REQUEST_TIMEOUT, static_root=None):
         self.port = port
+        self.static_root = static_root
         self.workers = workers
         self.timeout = timeout
         self.environment = production_environment(port)
         self.log_dir = tempfile.TemporaryDirectory(prefix="portal-load-")
         self.log_path = Path(self.log_dir.name) / "gunicorn.log"
         self.process = None
+        self.use_run_settings()
+
+    def use_run_settings(self):
+        """collectstatic and gunicorn with the portal's settings but STATIC_ROOT in this run's temporary folder,
+        so that a run writes nothing into the checkout (nor into a STATIC_ROOT a deployment serves from).
+        `static_root`, when given, is a folder kept between runs instead (collectstatic then only updates it)."""
+        folder = Path(self.log_dir.name)
+        module = f"portal_load_settings_{os.getpid()}"
+        static_root = Path(self.static_root).resolve() if self.static_root else folder / "static"
+        (folder / f"{module}.py").write_text(RUN_SETTINGS.format(static_root=str(static_root)))
+        paths = [str(folder), str(PROJECT_DIR), self.environment.get("PYTHONPATH", "")]
+        self.environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
+        self.environment["DJANGO_SETTINGS_MODULE"] = module
 
     def __enter__(self):
         if not port_is_free(self.port):
@@ -339,14 +364,16 @@ def print_results(results):
 
 def throughput(server, duration, connections):
     check_paths(server.port, ["/measures/", "/healthz"])
+    server.wait_until_idle()
     list_page = run_wrk("/measures/", server.port, ["/measures/"], duration, connections)
     server.wait_until_idle()
     trivial = run_wrk("/healthz (trivial view)", server.port, ["/healthz"], duration, connections)
     print_results([list_page, trivial])
     ratio = list_page.per_second / trivial.per_second if trivial.per_second else 0.0
+    errors = list_page.errors + trivial.errors
     print(
-        f"ratio list/trivial: {ratio:.2f} ({list_page.per_second:.1f} / {trivial.per_second:.1f} req/s; "
-        "target at least 0.50)"
+        f"ratio list/trivial at {list_page.connections} connections: {ratio:.2f} "
+        f"({list_page.per_second:.1f} / {trivial.per_second:.1f} req/s; target at least 0.80); errors: {errors}"
     )
     return [list_page, trivial]
 
@@ -439,31 +466,54 @@ def main(argv=None):
     parser.add_argument("scenario", nargs="?", choices=sorted(SCENARIOS), default="throughput")
     parser.add_argument("--duration", type=int, help=f"seconds per load (default 20 or 30; at most {MAX_DURATION})")
     parser.add_argument(
-        "--connections", type=int, help=f"open connections (default 16 or 50; at most {MAX_CONNECTIONS})"
+        "--connections",
+        type=int,
+        nargs="+",
+        help=f"open connections, one round per count (default 16 then 50; 50 for the mix; at most {MAX_CONNECTIONS})",
     )
     parser.add_argument(
         "--workers", type=int, default=default_workers(), help="gunicorn workers (default 2 × cores + 1)"
+    )
+    parser.add_argument(
+        "--static-root",
+        help="collect the static files here and keep them for the next run (default: a temporary folder)",
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"loopback port (default {DEFAULT_PORT})")
     args = parser.parse_args(argv)
     default_duration, default_connections = SCENARIOS[args.scenario]
     duration = min(args.duration or default_duration, MAX_DURATION)
-    connections = min(args.connections or default_connections, MAX_CONNECTIONS)
+    rounds = [max(1, min(count, MAX_CONNECTIONS)) for count in args.connections or default_connections]
 
     ensure_wrk()
     setup_django()
     print_machine(args.workers)
     print(database_summary())
-    print(f"scenario: {args.scenario}, {duration} s per load, {connections} connections")
+    counts = " then ".join(str(count) for count in rounds)
+    print(f"scenario: {args.scenario}, {duration} s per load, {counts} connections")
     pairs = mix_paths() if args.scenario == "mix" else None
     from django.db import connections as database_connections
 
     database_connections.close_all()  # the server's workers open their own
-    with Gunicorn(args.port, args.workers) as server:
-        if pairs is not None:
-            mix(server, pairs, duration, connections)
-        else:
-            throughput(server, duration, connections)
+    results = []
+    with Gunicorn(args.port, args.workers, static_root=args.static_root) as server:
+        for connections in rounds:
+            if results:
+                server.wait_until_idle()
+                print()
+            if pairs is not None:
+                results += mix(server, pairs, duration, connections)
+            else:
+                results += throughput(server, duration, connections)
+    if args.scenario == "throughput" and len(rounds) > 1:
+        print()
+        print("summary:")
+        for list_page, trivial in zip(results[::2], results[1::2], strict=True):
+            ratio = list_page.per_second / trivial.per_second if trivial.per_second else 0.0
+            print(
+                f"  {list_page.connections:>3} connections: /measures/ {list_page.per_second:.1f} req/s, "
+                f"/healthz {trivial.per_second:.1f} req/s, ratio {ratio:.2f} (target at least 0.80), "
+                f"errors {list_page.errors + trivial.errors}"
+            )
     return 0
 
 

@@ -1,14 +1,16 @@
 """Whole public pages cached for anonymous visitors, emptied whenever the data behind them changes.
 
-A page is stored under its host, full path (query string included) and language, prefixed with a
-*generation* number. Any save, delete or many-to-many change in an app that registered with
+A page is stored under its host, full path (query string included) and language, together with the
+*generation* number it was rendered at. Any save, delete or many-to-many change in an app that registered with
 `invalidate_on_changes` (and any bulk load that calls `invalidate`) moves to a new generation, so every
-page cached before is never read again and expires on its own.
+page cached before is never served again: each request reads the current generation and takes a stored page
+only if it was rendered at that generation (else renders the page again, in its place).
 
 The generation lives where every process reads it. The public record's change row (core.models.PublicChange)
 always moves, in the same transaction as the change, and also keeps the time of the change for Last-Modified.
 With a cache every worker shares (Redis, REDIS_URL, in production) the generation is kept in that cache too and
-read from there, so that a cached page opens no database connection; with this process's memory as the cache
+read from there, in the same round trip as the page itself (one MGET), so that a cached page opens no database
+connection and costs one request to Redis; with this process's memory as the cache
 (no REDIS_URL), pages are read from memory but the generation from the database row (one query by primary key),
 so that a change made through one gunicorn worker, the task worker or a management command is seen by every
 other worker at once.
@@ -16,6 +18,9 @@ other worker at once.
 Only plain anonymous GET requests are served from the cache: a visitor with a session or a pending
 message always gets the page rendered for them, and a page that set a cookie or used a CSRF token or a
 CSP nonce is never stored.
+
+A page is stored with the ETag that ConditionalGetMiddleware gives it (the MD5 of its content), so that a page
+served from the cache is not hashed again on every request: the answer is the same, the work done once.
 """
 
 import contextvars
@@ -32,15 +37,18 @@ from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import http_date
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-pages:generation"
 #: Response headers worth keeping; the middleware adds the rest (language, security, ETag) on the way out.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Vary", "Last-Modified")
+#: The middleware that gives every GET answer without Cache-Control: no-store an ETag (the MD5 of its content);
+#: pages are stored with that ETag, worked out once, when it is in MIDDLEWARE.
+ETAG_MIDDLEWARE = "django.middleware.http.ConditionalGetMiddleware"
 
 
-#: The generation read once at the start of a cached view's request, for its page key and its derived values.
+#: The generation read once at the start of a cached view's request, for its stored page and its derived values.
 _request_generation = contextvars.ContextVar("page_cache_generation", default=None)
 
 
@@ -173,9 +181,34 @@ def remember(name, parts, compute, seconds=None):
 
 
 def _key(request):
+    """The key of the page stored for this request's address and language (the generation is in the value)."""
     address = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-page:{generation()}:{get_language()}:{digest}"
+    return f"public-page:{get_language()}:{digest}"
+
+
+def _generation_and_page(key):
+    """(the current generation, what the cache holds under `key` or None), in one round trip to a shared cache."""
+    current = _request_generation.get()
+    if current is not None:  # a cached view within another: the generation its request started with
+        return current, cache.get(key)
+    if not cache_is_shared():
+        return _recorded_change()[0], cache.get(key)
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:  # evicted, never set, or the cache cannot be reached
+        current = generation()
+    return current, found.get(key)
+
+
+def _etag(response):
+    """The ETag ConditionalGetMiddleware would give `response` on its way out (django.utils.cache.set_response_etag),
+    or None when it would give none: the middleware is not in use, or the page is empty."""
+    if response.has_header("ETag"):
+        return response["ETag"]
+    if ETAG_MIDDLEWARE not in settings.MIDDLEWARE or not response.content:
+        return None
+    return quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
 
 
 def _anonymous(request):
@@ -202,31 +235,34 @@ def cache_public_page(view):
         with transaction.atomic():  # as ATOMIC_REQUESTS would, which the cached view opts out of
             return view(request, *args, **kwargs)
 
-    # A page served from a shared cache opens no database connection at all (from this process's memory, it reads
-    # the generation's row and nothing else).
+    # A page served from a shared cache opens no database connection at all and reads the generation and the page
+    # in one round trip (from this process's memory, it reads the generation's row and nothing else).
     @transaction.non_atomic_requests
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or request.method != "GET" or not _anonymous(request):
             return atomic_view(request, *args, **kwargs)
-        token = _request_generation.set(generation())
+        key = _key(request)
+        current, stored = _generation_and_page(key)
+        if current is not None and type(stored) is tuple and len(stored) == 3 and stored[0] == current:
+            _, content, headers = stored
+            return HttpResponse(content, headers=headers)
+        token = _request_generation.set(current)
         try:
-            return cached_response(request, seconds, *args, **kwargs)
+            return rendered_response(request, key, current, seconds, *args, **kwargs)
         finally:
             _request_generation.reset(token)
 
-    def cached_response(request, seconds, *args, **kwargs):
-        key = _key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            return HttpResponse(content, headers=headers)
-
+    def rendered_response(request, key, current, seconds, *args, **kwargs):
         def store(response):
-            if _storable(request, response):
+            # Not without a generation (the shared cache could not be reached): it could never be checked.
+            if current is not None and _storable(request, response):
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                cache.set(key, (response.content, headers), seconds)
+                etag = _etag(response)
+                if etag:
+                    headers["ETag"] = etag
+                cache.set(key, (current, response.content, headers), seconds)
 
         response = atomic_view(request, *args, **kwargs)
         if hasattr(response, "add_post_render_callback") and not response.is_rendered:
