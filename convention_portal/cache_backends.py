@@ -31,7 +31,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,23 @@ def outage_for(servers):
         return _outages.setdefault(key, Outage())
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client wraps its connection pool in a new redis.Redis for every cache call, which costs redis-py as
+    much CPU as the rest of serving a cached page; a redis.Redis is safe to share between threads, so one per pool
+    serves every call."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients.setdefault(index, self._client(connection_pool=self._get_connection_pool(write)))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache whose operations treat Redis being unreachable as a miss (see the module's docstring)."""
 
@@ -80,6 +97,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", READ_TIMEOUT)
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._outage = outage_for(self._servers)
         import redis
 

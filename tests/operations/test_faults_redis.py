@@ -19,7 +19,7 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -309,3 +309,20 @@ class TestRedisComesBack:
             partition.close()
             with override_settings(CACHES=redis_caches(redis_server.port)):
                 cache.clear()
+
+
+def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_server):
+    """Django's client would wrap the pool in a new redis.Redis for every call (CPU on every cached page)."""
+    with override_settings(CACHES=redis_caches(redis_server.port)):
+        redis_server.start()
+        backend = caches["default"]
+        client = backend._cache.get_client()
+        assert backend._cache.get_client(write=True) is client
+        backend.set("reused-client", 1)
+        assert backend.get("reused-client") == 1
+        redis_server.kill()
+        assert backend.get("reused-client") is None  # a miss while Redis is away
+        redis_server.start()
+        backend.set("reused-client", 2)
+        assert backend.get("reused-client") == 2
+        assert backend._cache.get_client() is client
