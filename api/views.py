@@ -22,11 +22,17 @@ from measures.models import AreaOfMonitoring, CulturalDomain, Goal, Measure, Org
 class LastModifiedMixin:
     """Last-Modified: the time of the last public change (convention_portal.page_cache.last_public_change), read
     before the records are. Not the newest change among the records answered, which goes back in time when the
-    newest is withdrawn or deleted. ETag comes from the middleware."""
+    newest is withdrawn or deleted. ETag comes from the middleware.
+
+    A list kept by page_cache.remember (`remembered_list`) reads it with its data and keeps both together, so that
+    an answer from the cache costs no query."""
+
+    remembered_list = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self._public_change = page_cache.last_public_change()
+        if not (self.remembered_list and self.action == "list"):
+            self._public_change = page_cache.last_public_change()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -42,6 +48,7 @@ class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.MeasureSerializer
     filterset_class = MeasureFilter
+    remembered_list = True
 
     def get_queryset(self):
         return (
@@ -58,6 +65,7 @@ class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
 
     def list_data(self):
         """(the page's data, the last public change before it was read); bad filters or pages raise."""
+        self._public_change = page_cache.last_public_change()
         measures = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(measures)
         return self.get_paginated_response(self.get_serializer(page, many=True).data).data, self._public_change

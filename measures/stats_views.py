@@ -32,7 +32,6 @@ from measures.models import (
     Instrument,
     Measure,
     PartyCount,
-    PeriodicReport,
     ShownReportStatus,
 )
 from measures.world_map import FILTERED, build_world_map, map_url
@@ -79,36 +78,6 @@ def measures_by_period_year(measures, this_year):
             running += deltas[year]
             years[year] = running
     return years, undated
-
-
-def report_status_counts(cycle, parties, today):
-    """ReportStatusFilter(data={}).status_counts() for `cycle`, counted in Python over `parties` (every Party) and
-    the cycle's reports: one query, where the filter's query orders every Party by name first (ReportingCycle.
-    parties_with_status), which costs more than all the rest of the chart (tests/measures/test_directory_speed.py
-    checks that both count alike).
-
-    The same rules, from the same model helpers: the Parties of the cycle (`includes`) and any Party with a report
-    for it; a Party without a report is `status_without_report`; a report not yet submitted is overdue once the
-    deadline has passed."""
-    reports = dict(PeriodicReport.objects.filter(cycle=cycle).values_list("party_id", "status"))
-    deadline_passed = cycle.deadline is not None and cycle.deadline < today
-    counts = Counter()
-    for party in parties:
-        if party.pk in reports:
-            status = reports[party.pk]
-        elif cycle.includes(party):
-            status = cycle.status_without_report.value
-        else:
-            continue
-        counts[status] += 1
-        counts["total"] += 1
-        if deadline_passed and status in PeriodicReport.NOT_YET_SUBMITTED:
-            counts[OVERDUE] += 1
-    return {
-        "total": counts["total"],
-        **{value: counts[value] for value in ShownReportStatus.values},
-        OVERDUE: counts[OVERDUE],
-    }
 
 
 class StatsView(TemplateView):
@@ -320,7 +289,7 @@ class StatsView(TemplateView):
         cycle = statuses.selected_cycle
         if cycle is None:
             return None
-        counts = report_status_counts(cycle, self.all_parties, statuses.today)
+        counts = statuses.status_counts()
         reports_url = reverse("measures:report-list")
         overdue = counts.get(OVERDUE, 0)
         return charts.chart(

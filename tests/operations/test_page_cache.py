@@ -3,8 +3,6 @@ without touching the database at all), per address and language, never for signe
 change to the data, whichever process made it."""
 
 import io
-import os
-import socket
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +19,7 @@ from measures import workflow
 from measures.models import AreaOfMonitoring, Measure, Partner
 from tests.factories import make_measure
 from tests.support.public_change import age_last_change
+from tests.support.redis import require_local_redis
 from tests.support.workflow import ensure_role_groups, make_user
 
 pytestmark = pytest.mark.django_db
@@ -351,20 +350,9 @@ def test_zero_seconds_turns_the_cache_off(client, published):
     assert queries > 0
 
 
-def redis_reachable(host="127.0.0.1", port=6379):
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 def test_pages_are_shared_through_redis(client, published):
     """Workers share one Redis cache in production; CI runs Redis and requires this test."""
-    if not redis_reachable():
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("REQUIRE_REDIS=1 but no Redis answers on 127.0.0.1:6379.")
-        pytest.skip("Redis is not running")
+    require_local_redis()
     redis = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
     }
@@ -393,6 +381,15 @@ def test_the_api_list_is_cached_until_the_data_changes(client, published):
     published.save()
     titles = [measure["title"] for measure in client.get("/api/v1/measures/").json()["results"]]
     assert "Renamed for the API" in titles
+
+
+def test_from_a_shared_cache_the_api_list_reads_nothing_from_the_database(client, published, shared_cache):
+    age_last_change()
+    first = client.get("/api/v1/measures/")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/api/v1/measures/")
+    assert second.json() == first.json() and second["Last-Modified"] == first["Last-Modified"]
+    assert [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]] == []  # the request's transaction
 
 
 @override_settings(API_ANON_RATE="2/min")

@@ -2,8 +2,6 @@
 headers (ETag included, stored with the page rather than hashed again), the generation read in the same round trip
 as the page from a shared cache, and never a page older than the last change."""
 
-import os
-import socket
 import uuid
 from unittest import mock
 
@@ -18,6 +16,7 @@ from convention_portal import page_cache
 from measures.models import Measure
 from tests.factories import make_measure
 from tests.support.public_change import age_last_change
+from tests.support.redis import require_local_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -188,24 +187,13 @@ def test_a_lost_generation_counter_is_made_again_and_the_page_rendered(client, p
     assert cache.get(page_cache.GENERATION_KEY) is not None
 
 
-def redis_reachable(host="127.0.0.1", port=6379):
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize(
     "backend",
     ["django.core.cache.backends.redis.RedisCache", "convention_portal.cache_backends.ResilientRedisCache"],
 )
 def test_from_redis_a_hit_is_one_round_trip(client, published, backend):
     """The generation and the page in one MGET; the page bytes and headers those of the first answer."""
-    if not redis_reachable():
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail("REQUIRE_REDIS=1 but no Redis answers on 127.0.0.1:6379.")
-        pytest.skip("Redis is not running")
+    require_local_redis()
     import redis
 
     prefix = f"test-hits-{uuid.uuid4().hex}"  # entries of this test only: nothing else in the database is touched
