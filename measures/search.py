@@ -13,8 +13,9 @@ match, which costs hundreds of milliseconds when a common word matches most meas
 and its index (RANK_INDEX, migration 0017_search_rank_index) are there, a page among the first ones
 (RankedPageQuerySet) is ranked from a few candidates only: the RUM index returns the matches in the order of its
 own distance (`<=>`, which for a query of one word is exactly 1/ts_rank) without reading their vectors, and
-only the best of them are then ranked by ts_rank as before (docs/performance.md, "Search"). Without the index,
-and for deep pages, every match is ranked as before.
+only the best of them are then ranked by ts_rank as before; for one word, from the measures with the word in
+their title when they fill the page (TITLE_WEIGHT). Without the index, and for deep pages, every match is ranked
+as before (docs/performance.md, "Search").
 """
 
 import re
@@ -64,6 +65,14 @@ SEVERAL_WORDS_UP_TO = 20
 SINGLE_WORD_CANDIDATES = 100
 #: ...and beyond this many (ties), every match is ranked instead.
 MAX_CANDIDATES = 10_000
+#: The weight of the title in the vector (WeightedVector). For a query of one word, ts_rank (PostgreSQL's
+#: calc_rank_or, default weights A 1.0, B 0.4, C 0.2) is (w + sum of w_j / (j + 1)^2 over the word's other positions
+#: j) / (pi^2 / 6), where w is the heaviest weight among the word's positions, counted in full. A measure with the
+#: word in its title ranks at least 1 / (pi^2 / 6) = 0.608; one without it at most 0.465 (its weights are at most
+#: 0.4, and those before the first 0.4 at most 0.2). So every title match ranks above every other match, and a page
+#: that the title matches fill is found among them alone: the RUM index gives those in rank order for about a third
+#: of the work of giving every match (docs/performance.md, "Search").
+TITLE_WEIGHT = "A"
 #: The RUM distance is computed in double precision, ts_rank is a float (real): distances closer than this ratio
 #: may be the same ts_rank, so the candidates must go past it.
 TIE_MARGIN = 1 + 1e-5
@@ -217,31 +226,45 @@ class RankedPageQuerySet:
         )
         text = getattr(search_query, "text", "")
         one_word = ONE_WORD.fullmatch(text)
-        if not one_word:
+        if one_word:
+            wanted = max(2 * stop, SINGLE_WORD_CANDIDATES)
+            in_title = matches.filter(search_vector=title_query(text))
+            rows = self._best_candidates(in_title, stop, wanted)
+            if rows is None or len(rows) < stop or rows[0][2] != 1:
+                # The page goes past the title matches (or the word is more than one operand): every match.
+                rows = self._best_candidates(matches, stop, wanted)
+        else:
             words, excluded = parse(text)
             if excluded or len(words) > 2 or stop > SEVERAL_WORDS_UP_TO:
                 return None  # ranked from candidates only where the result was checked (see CANDIDATES)
-        wanted = max(2 * stop, SINGLE_WORD_CANDIDATES) if one_word else max(5 * stop, CANDIDATES)
-        while True:
-            candidates = matches.order_by("search_distance").values_list("pk", "search_distance", "search_operands")
-            rows = list(candidates[:wanted])
-            if len(rows) < wanted:
-                break  # every match is a candidate
-            if rows[0][2] != 1:
-                if stop > SEVERAL_WORDS_UP_TO:
-                    return None
-                break  # several words: the best candidates by RUM distance are the page's (see above)
-            if rows[-1][1] > rows[stop - 1][1] * TIE_MARGIN:
-                break  # every row ranked as well as the slice's last one is a candidate
-            if wanted >= MAX_CANDIDATES:
-                return None  # a tie among so many: rank every match
-            wanted *= 4
+            rows = self._best_candidates(matches, stop, max(5 * stop, CANDIDATES))
+        if rows is None:
+            return None
         page = self._chain()
         page.query.clear_limits()
         page = page.filter(pk__in=[row[0] for row in rows])
         page.query.set_limits(start, stop)
         page._from_candidates = True
         return page
+
+    @staticmethod
+    def _best_candidates(matches, stop, wanted):
+        """(pk, distance, operands) of the best matches by RUM distance, at least `wanted` of them and enough for
+        the rows up to `stop` to be among them; None where every match must be ranked instead."""
+        while True:
+            candidates = matches.order_by("search_distance").values_list("pk", "search_distance", "search_operands")
+            rows = list(candidates[:wanted])
+            if len(rows) < wanted:
+                return rows  # every match is a candidate
+            if rows[0][2] != 1:
+                if stop > SEVERAL_WORDS_UP_TO:
+                    return None
+                return rows  # several words: the best candidates by RUM distance are the page's (see above)
+            if rows[-1][1] > rows[stop - 1][1] * TIE_MARGIN:
+                return rows  # every row ranked as well as the slice's last one is a candidate
+            if wanted >= MAX_CANDIDATES:
+                return None  # a tie among so many: rank every match
+            wanted *= 4
 
     def _clone(self):
         clone = super()._clone()
@@ -250,6 +273,12 @@ class RankedPageQuerySet:
 
 
 _ranked_classes = {}
+
+
+def title_query(text):
+    """The query of one word (ONE_WORD) restricted to the title's weight: the measures with the word in their
+    title."""
+    return SearchQuery(f"{text.strip(chr(34))}:{TITLE_WEIGHT}", search_type="raw", config=CONFIG)
 
 
 def ranked_pages(queryset):

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import QueryDict
 
 from measures import search
@@ -259,6 +259,70 @@ class TestQueryCounts:
         # The savepoint, the planner's settings, the one-pass count, its rollback; the count without `q`.
         with django_assert_max_num_queries(6):
             facets.facet_counts()
+
+
+@pytest.fixture
+def rank_index(many):
+    if not search.rank_index_exists():
+        pytest.skip("this PostgreSQL has no RUM extension")
+
+
+@postgresql_only
+class TestTitleMatchesFirst:
+    """For one word, every measure with the word in its title ranks above every other (search.TITLE_WEIGHT), so a
+    page that title matches fill is ranked from them alone."""
+
+    @pytest.mark.parametrize("word", WORDS)
+    def test_every_title_match_outranks_every_other_match(self, many, word):
+        in_title = Exists(Measure.objects.filter(pk=OuterRef("pk"), search_vector=search.title_query(word)))
+        ranks = MeasureFilter({"q": word}).queryset_without().annotate(in_title=in_title)
+        title_ranks = [rank for rank, title in ranks.values_list("search_rank", "in_title") if title]
+        other_ranks = [rank for rank, title in ranks.values_list("search_rank", "in_title") if not title]
+        assert title_ranks and other_ranks, "the data set has both kinds for every word"
+        assert min(title_ranks) >= 0.6079 > 0.4653 >= max(other_ranks)
+
+    def test_a_page_of_title_matches_is_read_from_them(self, rank_index, django_assert_max_num_queries):
+        filterset = MeasureFilter({"q": "music"})
+        with django_assert_max_num_queries(2) as captured:
+            ids = page_ids(filterset.qs, 0, 10)
+        assert "music:A" in captured.captured_queries[0]["sql"]
+        assert ids == list(reference(filterset).values_list("pk", flat=True)[:10])
+
+    def test_a_page_past_the_title_matches_looks_at_every_match(self, many, rank_index, django_assert_max_num_queries):
+        filterset = MeasureFilter({"q": "music"})
+        expected = list(reference(filterset).values_list("pk", flat=True))
+        in_title = filterset.queryset_without().filter(search_vector=search.title_query("music")).count()
+        assert in_title < 60 < len(expected)
+        with django_assert_max_num_queries(3) as captured:
+            assert page_ids(filterset.qs, 40, 60) == expected[40:60]
+        assert "music:A" not in captured.captured_queries[1]["sql"]
+
+    @pytest.mark.parametrize("text", ["music", '"music"', "MUSIC", "Musique", "2019"])
+    def test_one_word_as_typed(self, many, rank_index, few_candidates, text):
+        make_measure(party=many, status=Measure.Status.PUBLISHED, title="Musique 2019", main_features="musique")
+        filterset = MeasureFilter({"q": text})
+        assert page_ids(filterset.qs, 0, 20) == list(reference(filterset).values_list("pk", flat=True)[:20])
+
+
+@postgresql_only
+def test_measure_rows_keep_their_long_texts_apart(many):
+    """Migration 0019: texts out of the row even where the row would fit a page, so that a search reads few pages
+    (docs/performance.md). Without it, `results` below would stay inline, uncompressed."""
+    rng = random.Random(3)
+    main_features = " ".join(f"{rng.choice(WORDS)}{rng.randrange(10_000)}" for _ in range(400))
+    results = "music festival " * 40
+    measure = make_measure(party=many, status=Measure.Status.PUBLISHED, main_features=main_features, results=results)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'measures_measure'")
+        assert "toast_tuple_target=128" in (cursor.fetchone()[0] or [])
+        cursor.execute(
+            "SELECT pg_column_size(results), octet_length(results) FROM measures_measure WHERE id = %s", [measure.pk]
+        )
+        stored, length = cursor.fetchone()
+    assert stored < length
+    measure.refresh_from_db()
+    assert (measure.main_features, measure.results) == (main_features, results)
+    assert MeasureFilter({"q": "music", "party": "ZZA"}).qs.filter(pk=measure.pk).exists()
 
 
 class TestLengthCap:
