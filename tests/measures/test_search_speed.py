@@ -319,6 +319,10 @@ def test_measure_rows_keep_their_long_texts_apart(many):
             "SELECT pg_column_size(results), octet_length(results) FROM measures_measure WHERE id = %s", [measure.pk]
         )
         stored, length = cursor.fetchone()
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'measures_measure'::regclass AND attname = 'title'"
+        )
+        assert cursor.fetchone()[0] == "m"  # the title stays in the row, for the admin's search and sorting
     assert stored < length
     measure.refresh_from_db()
     assert (measure.main_features, measure.results) == (main_features, results)
