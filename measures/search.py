@@ -70,8 +70,8 @@ MAX_CANDIDATES = 10_000
 #: j) / (pi^2 / 6), where w is the heaviest weight among the word's positions, counted in full. A measure with the
 #: word in its title ranks at least 1 / (pi^2 / 6) = 0.608; one without it at most 0.465 (its weights are at most
 #: 0.4, and those before the first 0.4 at most 0.2). So every title match ranks above every other match, and a page
-#: that the title matches fill is found among them alone: the RUM index gives those in rank order for about a third
-#: of the work of giving every match (docs/performance.md, "Search").
+#: that the title matches fill is found among them alone: the RUM index gives those in rank order for less work than
+#: every match (docs/performance.md, "One word from its title matches, and narrow rows").
 TITLE_WEIGHT = "A"
 #: The RUM distance is computed in double precision, ts_rank is a float (real): distances closer than this ratio
 #: may be the same ts_rank, so the candidates must go past it.
@@ -278,7 +278,8 @@ _ranked_classes = {}
 def title_query(text):
     """The query of one word (ONE_WORD) restricted to the title's weight: the measures with the word in their
     title."""
-    return SearchQuery(f"{text.strip(chr(34))}:{TITLE_WEIGHT}", search_type="raw", config=CONFIG)
+    word = text.strip('"')
+    return SearchQuery(f"{word}:{TITLE_WEIGHT}", search_type="raw", config=CONFIG)
 
 
 def ranked_pages(queryset):
