@@ -9,8 +9,8 @@ that show a measure read its texts as before, at the cost of a lookup each. The 
 (storage MAIN). docs/performance.md, "One word from its title matches, and narrow rows".
 
 Existing rows are stored again once, under the new setting, and the table is then compacted (VACUUM FULL, which
-locks it for a few seconds per 10,000 measures): rewritten rows would otherwise stay spread over the old pages.
-Hence a migration outside a transaction. SQLite has no such setting: nothing is done.
+locks it while it runs; docs/operations.md gives the time): rewritten rows would otherwise stay spread over the old
+pages. Hence a migration outside a transaction. SQLite has no such setting: nothing is done.
 """
 
 from django.db import migrations
