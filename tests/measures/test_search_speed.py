@@ -304,31 +304,6 @@ class TestTitleMatchesFirst:
         assert page_ids(filterset.qs, 0, 20) == list(reference(filterset).values_list("pk", flat=True)[:20])
 
 
-@postgresql_only
-def test_measure_rows_keep_their_long_texts_apart(many):
-    """Migration 0019: texts out of the row even where the row would fit a page, so that a search reads few pages
-    (docs/performance.md). Without it, `results` below would stay inline, uncompressed."""
-    rng = random.Random(3)
-    main_features = " ".join(f"{rng.choice(WORDS)}{rng.randrange(10_000)}" for _ in range(400))
-    results = "music festival " * 40
-    measure = make_measure(party=many, status=Measure.Status.PUBLISHED, main_features=main_features, results=results)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'measures_measure'")
-        assert "toast_tuple_target=128" in (cursor.fetchone()[0] or [])
-        cursor.execute(
-            "SELECT pg_column_size(results), octet_length(results) FROM measures_measure WHERE id = %s", [measure.pk]
-        )
-        stored, length = cursor.fetchone()
-        cursor.execute(
-            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'measures_measure'::regclass AND attname = 'title'"
-        )
-        assert cursor.fetchone()[0] == "m"  # the title stays in the row, for the admin's search and sorting
-    assert stored < length
-    measure.refresh_from_db()
-    assert (measure.main_features, measure.results) == (main_features, results)
-    assert MeasureFilter({"q": "music", "party": "ZZA"}).qs.filter(pk=measure.pk).exists()
-
-
 class TestLengthCap:
     def test_at_the_cap_is_a_search(self, client, many):
         text = ("music " * 40)[:SEARCH_MAX_LENGTH]
