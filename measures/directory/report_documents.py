@@ -171,7 +171,15 @@ def _changed(sender, instance=None, raw=False, **kwargs):
         transaction.on_commit(ask)
 
 
+def _delete_file(sender, instance, **kwargs):
+    """A document deleted (with its Party or its cycle, say) takes its file along, once the deletion commits."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def connect_signals():
+    post_delete.connect(_delete_file, sender=ReportDocument, dispatch_uid="report-pdfs-file")
     for model in (Measure, Partner, PeriodicReport):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"report-pdfs-{signal!r}-{model._meta.label}")

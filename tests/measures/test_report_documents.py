@@ -15,6 +15,7 @@ from measures import workflow
 from measures.directory import report_documents, report_pages
 from measures.models import Measure, ReportDocument
 from measures.tasks import remake_report_pdfs
+from tests.factories import make_party
 from tests.measures.test_report_pages import framework, pdf_text, report_url, world  # noqa: F401
 from tests.support.processes import start_worker
 from tests.support.workflow import ensure_role_groups, make_user
@@ -189,3 +190,24 @@ def test_the_worker_makes_the_pdf_again_after_a_change(client, world):
         worker.wait(timeout=30)
     with document.file.open("rb") as file:
         assert "Gamma seen by the real worker" in everything(file.read())
+
+
+def test_a_deleted_party_takes_its_stored_pdf_along(client, world, django_capture_on_commit_callbacks):
+    other = make_party(name_en="Gammaland", iso3="GGG")  # no measure, no report: the secretariat may delete it
+    pdf(client, other)
+    name = ReportDocument.objects.get(party=other).file.name
+    storage = ReportDocument.file.field.storage
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        other.delete()
+    assert not ReportDocument.objects.filter(party_id=other.pk).exists()
+    assert not storage.exists(name)
+
+
+def test_a_deletion_rolled_back_keeps_the_file(client, world):
+    pdf(client, world["party"])
+    document = ReportDocument.objects.get()
+    with transaction.atomic():
+        document.delete()
+        transaction.set_rollback(True)
+    assert ReportDocument.objects.get().file.storage.exists(document.file.name)
