@@ -16,7 +16,7 @@ Typical use::
 
 from dataclasses import dataclass, field
 
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import BigIntegerField, BooleanField, CharField, Count, F, IntegerField, Value
 from django.utils.functional import cached_property
 
@@ -252,7 +252,7 @@ class MeasureFacets:
         Each branch filtering on the text would otherwise be planned as a scan of every published measure that
         reads (and decompresses) the search vector of each, several times over: common words took 300 ms to a
         second. Here each set of measures is read once, through the GIN index (a bitmap, which needs no vector:
-        the planner is told so, inside a savepoint that is rolled back), and grouped by every column group it
+        search.matches_from_index), and grouped by every column group it
         counts at once (GROUPING SETS). Same rows as the UNION of count(): the columns a grouping set leaves out
         are NULL."""
         shared = [columns for label, _measures, columns in branches if label == SHARED]
@@ -271,14 +271,9 @@ class MeasureFacets:
             group_by = f" GROUP BY GROUPING SETS ({sets})" if sets else ""
             statements.append(f"(SELECT %s, {columns}, COUNT(*) FROM ({sql}) m{group_by})")
             params += [label, *inner_params]
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
-            )
+        with search.matches_from_index(queries[0][1]), connection.cursor() as cursor:  # every branch searches
             cursor.execute(" UNION ALL ".join(statements), params)
-            rows = cursor.fetchall()
-            transaction.set_rollback(True, using=connection.alias)  # the settings end with the savepoint
-        return rows
+            return cursor.fetchall()
 
     def facet_keys(self, name, value):
         """The options of facet `name` a measure has, from its value in the facet's column (FACET_COLUMNS)."""

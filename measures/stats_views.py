@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from core.filters import FIRST_YEAR, LAST_YEAR, as_list
-from measures import charts
+from measures import charts, search
 from measures.context_processors import synthetic_measure_count
 from measures.directory.filters import INSTRUMENT_NOT_RECORDED, OVERDUE, ReportStatusFilter
 from measures.facets import MeasureFacets
@@ -60,6 +60,8 @@ def measures_by_period_year(measures, this_year):
         .annotate(number=Count("*"))
         .values_list("period_start", "period_end", "number")
     )
+    with search.matches_from_index(measures):
+        periods = list(periods)
     for start, end, number in periods:
         if start is None and end is None:
             undated += number

@@ -26,6 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text import folded
+from measures import search
 from measures.directory.filters import ReportStatusFilter
 from measures.filters import MeasureFilter
 from measures.models import Party, ShownReportStatus
@@ -206,7 +207,8 @@ def parties():
 def measure_counts(measures):
     """{party id: number of `measures`}: one query. Rows are counted (COUNT(*)), not their ids: the party index
     alone then answers for the published measures, where reading each row's id would mean reading the table."""
-    return dict(measures.order_by().values("party").annotate(number=Count("*")).values_list("party", "number"))
+    with search.matches_from_index(measures):
+        return dict(measures.order_by().values("party").annotate(number=Count("*")).values_list("party", "number"))
 
 
 def figures_by_deposit(all_parties):

@@ -7,17 +7,20 @@ messages must be the same whichever path answers.
 """
 
 import random
+from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
-from measures import search
+from measures import search, world_map
 from measures.facets import MeasureFacets
 from measures.filters import NEWEST_ORDER, SEARCH_MAX_LENGTH, MeasureFilter
 from measures.models import Measure
+from measures.stats_views import measures_by_period_year
 from tests.factories import make_measure, make_party
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +262,67 @@ class TestQueryCounts:
         # The savepoint, the planner's settings, the one-pass count, its rollback; the count without `q`.
         with django_assert_max_num_queries(6):
             facets.facet_counts()
+
+
+def planner_setting(name):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+class TestMatchesCountedFromTheIndex:
+    """Counting or grouping the results of a search (the map, the charts, the API's count) reads the matches from
+    the GIN index, never by testing the search vector of every published measure."""
+
+    @postgresql_only
+    def test_a_search_is_read_through_a_bitmap_within_the_block_only(self, many):
+        searched = MeasureFilter({"q": "music"}).queryset_without().values("party").annotate(n=Count("*"))
+        with search.matches_from_index(searched):
+            settings = planner_setting("enable_seqscan"), planner_setting("enable_indexscan")
+            within = searched.explain()
+            counts = dict(searched.values_list("party", "n"))
+        assert settings == ("off", "off")
+        # At 50,000 measures, a bitmap from the GIN index; on a few rows the planner may take another bitmap.
+        assert "Bitmap Heap Scan on measures_measure" in within, within
+        assert "Seq Scan on measures_measure" not in within, within
+        assert counts == dict(Counter(MeasureFilter({"q": "music"}).qs.values_list("party_id", flat=True)))
+        assert (planner_setting("enable_seqscan"), planner_setting("enable_indexscan")) == ("on", "on")
+
+    def test_without_a_search_nothing_changes(self, many, django_assert_num_queries):
+        plain = Measure.objects.published()
+        with django_assert_num_queries(0), search.matches_from_index(plain):
+            pass
+        assert not search.is_searched(plain)
+        assert search.is_searched(MeasureFilter({"q": "music"}).qs) == (connection.vendor == "postgresql")
+
+    @postgresql_only
+    @pytest.mark.parametrize(
+        ("address", "searched_statements"),
+        [
+            ("/stats/", ["GROUPING SETS", '"period_start"', 'AS "party"']),  # facets, chart by period, map
+            ("/map/", ['AS "party"']),
+            ("/map/data.csv", ['AS "party"']),
+            ("/api/v1/measures/", ["COUNT(*)"]),
+        ],
+    )
+    def test_each_page_counts_its_matches_through_the_block(self, client, many, address, searched_statements):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address, {"q": "music", "show": "filtered"})
+        assert response.status_code == 200
+        statements = [query["sql"] for query in queries.captured_queries]
+        for marker in searched_statements:
+            position = next(i for i, sql in enumerate(statements) if marker in sql and "@@" in sql)
+            assert "set_config('enable_seqscan', 'off', true)" in statements[position - 1], marker
+
+    @pytest.mark.parametrize("text", ["music", "music festival", "music -festival", "nothingatall"])
+    def test_the_map_the_period_chart_and_the_api_count_as_a_plain_count_does(self, client, many, text):
+        filterset = MeasureFilter({"q": text})
+        expected = Counter(filterset.qs.values_list("party_id", flat=True))
+        assert world_map.measure_counts(filterset.queryset_without()) == dict(expected)
+        years, undated = measures_by_period_year(filterset.queryset_without(), 2026)
+        assert undated + max(years.values(), default=0) <= sum(expected.values())
+        response = client.get("/api/v1/measures/", {"q": text})
+        assert response.json()["count"] == sum(expected.values())
 
 
 @pytest.fixture
