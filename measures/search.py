@@ -50,8 +50,10 @@ RANK_INDEX = "measure_search_vector_rum"
 RANK_INDEX_SQL = (
     f"CREATE INDEX IF NOT EXISTS {RANK_INDEX} ON measures_measure USING rum (search_vector rum_tsvector_ops)"
 )
-#: Pages of results up to this position are ranked from RUM candidates; deeper ones rank every match.
-RANKED_FROM_CANDIDATES = 200
+#: Pages of results up to this position are ranked from RUM candidates (twice as many as the position, for a query
+#: of one word); deeper ones rank every match. Up to here (page 50 of the list), ranking those candidates costs far
+#: less than ranking every match of a common word; much deeper, it would cost more (docs/performance.md).
+RANKED_FROM_CANDIDATES = 1000
 #: How many candidates, at least, the RUM index gives for a query of several words, whose RUM distance is not
 #: ts_rank's order (the best of them by ts_rank are the page). On 50,000 generated measures the first page is the
 #: same as ranking every match for 40 random pairs of common words out of 40 with 1,000 (34 with 500, 26 with

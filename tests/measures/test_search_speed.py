@@ -122,6 +122,18 @@ class TestSameOrderAsRankingEveryMatch:
         assert [measure.pk for measure in measures] == list(reference(filterset).values_list("pk", flat=True)[:20])
         assert all(measure.party.name_en in ("Zedland", "Otherland") for measure in measures)
 
+    @postgresql_only
+    def test_deeper_pages_of_one_word_come_from_candidates_in_the_same_order(
+        self, many, few_candidates, django_assert_max_num_queries
+    ):
+        filterset = MeasureFilter({"q": "music"})
+        expected = list(reference(filterset).values_list("pk", flat=True))
+        assert len(expected) > 60
+        for start in (40, 60):
+            # The title matches, if they do not fill the slice every match, by RUM distance; then the slice.
+            with django_assert_max_num_queries(3 if search.rank_index_exists() else 1):
+                assert page_ids(filterset.qs, start, start + 20) == expected[start : start + 20]
+
     def test_deep_pages_and_whole_lists_rank_every_match(self, many, few_candidates, monkeypatch):
         monkeypatch.setattr(search, "RANKED_FROM_CANDIDATES", 10)
         filterset = MeasureFilter({"q": "music"})
@@ -244,7 +256,7 @@ class TestQueryCounts:
             ("music -festival", 0, 20),  # a -word
             ("music festival dance", 0, 20),  # three words
             ("music festival", 20, 40),  # two words, after the first page
-            ("music", 200, 220),  # deeper than RANKED_FROM_CANDIDATES
+            ("music", search.RANKED_FROM_CANDIDATES, search.RANKED_FROM_CANDIDATES + 20),  # deeper than that
         ],
     )
     def test_every_match_is_ranked_where_candidates_were_not_checked(
