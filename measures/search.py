@@ -98,8 +98,11 @@ def matches_from_index(queryset):
     planner does not count: for a common word it prefers testing every published measure (300 ms to a second at
     50,000 measures) to a bitmap from the GIN index, which answers a word or a phrase without reading any vector.
     So sequential and plain index scans are turned off (bitmap and index-only scans stay), in a savepoint rolled
-    back at the end, which ends the settings: the block only reads."""
-    if not is_searched(queryset):
+    back at the end, which ends the settings: the block only reads.
+
+    Not for a queryset ordered by relevance where the RUM index is there: its pages come from that index's ordered
+    scan (RankedPageQuerySet), which the settings would turn off."""
+    if not is_searched(queryset) or (relevance_first(queryset) is not None and rank_index_exists(queryset.db)):
         yield
         return
     using = queryset.db
@@ -185,6 +188,18 @@ def order_by_relevance(queryset, *then):
     return queryset.order_by(*then)
 
 
+def relevance_first(queryset):
+    """The SearchRank annotation when `queryset` is ordered by it first (order_by_relevance(), not re-ordered
+    since), else None."""
+    ordering = queryset.query.order_by
+    first = ordering[0] if ordering else None
+    if not (isinstance(first, OrderBy) and first.descending and getattr(first.expression, "name", None)):
+        return None
+    if first.expression.name != "search_rank":
+        return None
+    return queryset.query.annotations.get("search_rank")
+
+
 class Distance(Func):
     """RUM's distance between a vector and a query (`<=>`): the smaller, the better the match; the RUM index
     returns matches in this order without reading their vectors. For a query of one word it is 1/ts_rank."""
@@ -220,22 +235,12 @@ class RankedPageQuerySet:
                 self._prefetch_done = True  # the page's own evaluation prefetched
         super()._fetch_all()
 
-    def _relevance_order(self):
-        """The SearchRank annotation when the queryset is still ordered by it first (not re-ordered since)."""
-        ordering = self.query.order_by
-        first = ordering[0] if ordering else None
-        if not (isinstance(first, OrderBy) and first.descending and getattr(first.expression, "name", None)):
-            return None
-        if first.expression.name != "search_rank":
-            return None
-        return self.query.annotations.get("search_rank")
-
     def _page_from_candidates(self):
         query = self.query
         start, stop = query.low_mark, query.high_mark
         if getattr(self, "_from_candidates", False) or stop is None or not start < stop <= RANKED_FROM_CANDIDATES:
             return None
-        rank = self._relevance_order()
+        rank = relevance_first(self)
         if rank is None or query.distinct or query.combinator:
             return None
         search_query = next(

@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import downloads, spreadsheets
 from core.validators import strip_control_characters
-from measures import citation, export, export_xlsx, workflow
+from measures import citation, export, export_xlsx, search, workflow
 from measures.completeness import data_completeness
 from measures.context_processors import synthetic_measure_count
 from measures.directory.report_pages import report_url_for
@@ -90,7 +90,8 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        with search.matches_from_index(self.object_list):  # sorted other than by relevance: a bitmap, then sorted
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 

@@ -315,16 +315,35 @@ class TestMatchesCountedFromTheIndex:
             ("/map/", ['AS "party"']),
             ("/map/data.csv", ['AS "party"']),
             ("/api/v1/measures/", ["COUNT(*)"]),
+            ("/measures/?sort=title", ['AS "pk" FROM']),  # a page sorted other than by relevance
+            ("/api/v1/measures/?sort=-year", ["COUNT(*)", '"measures_measure"."title", "measures_measure"']),
         ],
     )
     def test_each_page_counts_its_matches_through_the_block(self, client, many, address, searched_statements):
+        path, _, query = address.partition("?")
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(address, {"q": "music", "show": "filtered"})
+            response = client.get(path, {"q": "music", "show": "filtered", **QueryDict(query).dict()})
         assert response.status_code == 200
         statements = [query["sql"] for query in queries.captured_queries]
         for marker in searched_statements:
             position = next(i for i, sql in enumerate(statements) if marker in sql and "@@" in sql)
             assert "set_config('enable_seqscan', 'off', true)" in statements[position - 1], marker
+
+    @postgresql_only
+    def test_a_page_by_relevance_keeps_the_rank_index_scan(self, client, rank_index):
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/measures/", {"q": "music"})
+        statements = [query["sql"] for query in queries.captured_queries]
+        candidates = next(i for i, sql in enumerate(statements) if "search_distance" in sql)
+        assert "set_config" not in statements[candidates - 1]
+
+    @pytest.mark.parametrize("sort", ["title", "-year", "party"])
+    def test_a_page_sorted_otherwise_is_the_plain_order(self, client, many, sort):
+        response = client.get("/measures/", {"q": "music", "sort": sort})
+        filterset = MeasureFilter({"q": "music", "sort": sort})
+        assert [measure.pk for measure in response.context["measures"]] == list(
+            filterset.qs.values_list("pk", flat=True)[:20]
+        )
 
     @pytest.mark.parametrize("text", ["music", "music festival", "music -festival", "nothingatall"])
     def test_the_map_the_period_chart_and_the_api_count_as_a_plain_count_does(self, client, many, text):
