@@ -252,9 +252,8 @@ class MeasureFacets:
         Each branch filtering on the text would otherwise be planned as a scan of every published measure that
         reads (and decompresses) the search vector of each, several times over: common words took 300 ms to a
         second. Here each set of measures is read once, through the GIN index (a bitmap, which needs no vector:
-        search.matches_from_index), and grouped by every column group it
-        counts at once (GROUPING SETS). Same rows as the UNION of count(): the columns a grouping set leaves out
-        are NULL."""
+        search.matches_from_index), and grouped by every column group it counts at once (GROUPING SETS). Same rows
+        as the UNION of count(): the columns a grouping set leaves out are NULL."""
         shared = [columns for label, _measures, columns in branches if label == SHARED]
         queries = [(SHARED, measures, shared) for label, measures, _columns in branches[:1] if label == SHARED]
         queries += [(label, measures, [columns]) for label, measures, columns in branches if label != SHARED]
