@@ -92,7 +92,8 @@ def is_searched(queryset):
 @contextmanager
 def matches_from_index(queryset):
     """Within the block, PostgreSQL finds the measures that match `queryset`'s full-text search, if it has one,
-    through the GIN index: for the statements that count or group them (facets, charts, the map, the API's count).
+    through the GIN index: for the statements that count or group them (facets, charts, the map, the API's count)
+    and that read a page sorted other than by relevance (the list's ids, the API's pages).
 
     Testing `search_vector @@ query` on a row reads its vector (about 2.4 kB, compressed, out of line), a cost the
     planner does not count: for a common word it prefers testing every published measure (300 ms to a second at
@@ -180,7 +181,7 @@ def contains_word(word):
 def order_by_relevance(queryset, *then):
     """Best matches first where the query was ranked (PostgreSQL), then `then`. With the RUM index, the first
     pages are ranked from candidates (RankedPageQuerySet): same order, far less read."""
-    if "search_rank" in queryset.query.annotations:
+    if is_searched(queryset):
         queryset = queryset.order_by(F("search_rank").desc(), *then)
         if rank_index_exists(queryset.db):
             queryset = ranked_pages(queryset)
