@@ -7,6 +7,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from api import serializers
+from api.pagination import MeasurePagination
 from convention_portal import page_cache
 from experts.filters import MeetingFilter
 from experts.models import Body, Meeting, Outcome
@@ -48,6 +49,7 @@ class MeasureViewSet(LastModifiedMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.MeasureSerializer
     filterset_class = MeasureFilter
+    pagination_class = MeasurePagination
     remembered_list = True
 
     def get_queryset(self):

@@ -36,6 +36,8 @@ PAGES = [
     ("French, goal + region", "/fr/measures/?goal=1&region=Va"),
     ("API list", "/api/v1/measures/"),
     ("API list, q=music", "/api/v1/measures/?q=music"),
+    ("API, q=music by title", "/api/v1/measures/?q=music&sort=title"),
+    ("API, deep page", "/api/v1/measures/?page=1000"),
     ("statistics", "/stats/"),
     ("statistics, q=music", "/stats/?q=music"),
     ("map, q=music", "/map/?show=filtered&q=music"),

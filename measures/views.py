@@ -6,7 +6,6 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,13 +21,14 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core import downloads, spreadsheets
 from core.validators import strip_control_characters
-from measures import citation, export, export_xlsx, search, workflow
+from measures import citation, export, export_xlsx, workflow
 from measures.completeness import data_completeness
 from measures.context_processors import synthetic_measure_count
 from measures.directory.report_pages import report_url_for
 from measures.facets import WITHOUT, MeasureFacets
 from measures.filters import MeasureFilter, SortOrder, Synthetic
 from measures.models import AreaOfMonitoring, Measure, Party
+from measures.pagination import MeasurePaginator
 from measures.world_map import DEPOSIT, build_world_map
 
 
@@ -80,22 +80,6 @@ def active_filter_chips(filterset, facets):
     return chips
 
 
-class IdsFirstPaginator(Paginator):
-    """Reads a page's ids first, then only those rows with their relations: the ids of a deep page come from
-    the ordering's index alone, where reading the full rows of every page before it would cost far more."""
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        with search.matches_from_index(self.object_list):  # sorted other than by relevance: a bitmap, then sorted
-            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
-
-
 def without_empty_parameters(data):
     """The query string ("?…", or "" without any) of `data` less its empty values, every other value kept as
     given and in its order; None when no value is empty. Unlike MeasureFilter.query(), it keeps the values that
@@ -115,7 +99,7 @@ class MeasureListView(FilteredMeasuresMixin, ListView):
     template_name = "measures/measure_list.html"
     context_object_name = "measures"
     paginate_by = 20
-    paginator_class = IdsFirstPaginator
+    paginator_class = MeasurePaginator
 
     def get(self, request, *args, **kwargs):
         # The form sends its empty fields too (`?q=&year_from=`): one address per choice of filters, so that
