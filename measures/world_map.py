@@ -22,6 +22,9 @@ from pathlib import Path
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +48,18 @@ MODES = {
     REPORTING: _("Reporting status in the current cycle"),
 }
 DEFAULT_MODE = DEPOSIT
+
+# The shapes' SVG elements, written here rather than by a loop of _world_map.html: about 180 shapes a map, each a
+# dozen lookups for the template engine. Each Party's link ends with the same line break and indentation as the
+# template's.
+NON_PARTY_SHAPE = '<path d="{path}" class="map-shape map-nonparty"/>'
+PARTY_SHAPE = (
+    '<a href="{url}" class="map-link"><title>{title}</title><path d="{path}" class="map-shape {css}"{fill}'
+    ' data-party="{slug}" data-class="{key}"/></a>\n    '
+)
+#: The class whose Parties are hatched rather than coloured (no figure recorded), and how.
+UNKNOWN_CSS = "map-unknown"
+HATCH_FILL = ' fill="url(#world-map-hatch)"'
 
 #: Periods of deposit: (first year or None, last year or None). The Convention entered into force in 2007.
 DEPOSIT_PERIODS = ((None, 2007), (2008, 2011), (2012, 2015), (2016, 2019), (2020, None))
@@ -130,6 +145,32 @@ class WorldMap:
     cycle: object = None
     note: str = ""
 
+    @cached_property
+    def non_party_svg(self):
+        """The shapes of the countries that are not Parties, as SVG elements (drawn first, under the others)."""
+        return mark_safe(
+            "".join(NON_PARTY_SHAPE.format(path=escape(shape["path"])) for shape in self.shapes if "row" not in shape)
+        )
+
+    @cached_property
+    def party_svg(self):
+        """Each Party's shape in its class, as an SVG link to its page titled with its figure."""
+        return mark_safe(
+            "".join(
+                PARTY_SHAPE.format(
+                    url=escape(shape["url"]),
+                    title=escape(row.title),
+                    path=escape(shape["path"]),
+                    css=escape(row.klass.css),
+                    fill=HATCH_FILL if row.klass.css == UNKNOWN_CSS else "",
+                    slug=escape(row.party.slug),
+                    key=escape(row.klass.key),
+                )
+                for shape in self.shapes
+                if (row := shape.get("row"))
+            )
+        )
+
 
 def deposit_classes():
     classes = []
@@ -141,7 +182,7 @@ def deposit_classes():
         else:
             label = gettext("%(start)s–%(end)s") % {"start": start, "end": end}
         classes.append(MapClass(f"period-{step}", label, f"map-step-{step}"))
-    classes.append(MapClass(NOT_DOCUMENTED, gettext("Party, date of deposit not documented"), "map-unknown"))
+    classes.append(MapClass(NOT_DOCUMENTED, gettext("Party, date of deposit not documented"), UNKNOWN_CSS))
     return classes
 
 
@@ -185,7 +226,7 @@ def reporting_classes():
         ShownReportStatus.PUBLISHED: 5,
     }
     classes = [
-        MapClass(status.value, str(status.label), f"map-step-{steps[status]}" if status in steps else "map-unknown")
+        MapClass(status.value, str(status.label), f"map-step-{steps[status]}" if status in steps else UNKNOWN_CSS)
         for status in ShownReportStatus
     ]
     classes.append(MapClass(NOT_LISTED, gettext("Party not counted in this cycle"), "map-zero"))

@@ -117,6 +117,22 @@ class TestCompleteness:
         section = html[html.index('id="map-listed-heading"') : html.index('id="map-table-heading"')]
         assert '<a href="/parties/eu/">European Union</a>: 0 published measures' in section
 
+    def test_each_shape_is_drawn_once_and_names_are_escaped(self, client, measures):
+        canada, _mexico = measures
+        Party.objects.filter(pk=canada.pk).update(name_en='Canada <b>"&"</b>')
+        _response, html = get(client, "/map/", show="measures")
+        svg = html[html.index('<svg class="world-map__svg"') : html.index("</svg>")]
+        non_parties = svg[svg.index('<g aria-hidden="true">') : svg.index("</g>", svg.index('<g aria-hidden="true">'))]
+        the_map = world_map.build_world_map(world_map.MEASURES)
+        drawn = [shape for shape in the_map.shapes if "row" in shape]
+        assert non_parties.count("<path ") == len(the_map.shapes) - len(drawn) > 0
+        assert "map-link" not in non_parties
+        assert svg.count('<a href="/parties/') == len(drawn) == len(shapes(html))
+        count = Measure.objects.published().filter(party=canada).count()
+        title = f"<title>Canada &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt;: {count} published measures</title>"
+        assert f'<a href="/parties/can/" class="map-link">{title}<path d="' in svg
+        assert "<b>" not in svg
+
     def test_shapes_data_is_small_and_projected(self):
         data = world_map.world_shapes()
         assert world_map.DATA_PATH.stat().st_size < 300_000
