@@ -49,7 +49,7 @@ MODES = {
 }
 DEFAULT_MODE = DEPOSIT
 
-# The shapes' SVG elements, written here rather than by a loop of _world_map.html: about 180 shapes a map, each a
+# The shapes' SVG elements, written here rather than by a loop of _world_map.html: every country's shape, each a
 # dozen lookups for the template engine. Each Party's link ends with the same line break and indentation as the
 # template's.
 NON_PARTY_SHAPE = '<path d="{path}" class="map-shape map-nonparty"/>'
@@ -57,7 +57,7 @@ PARTY_SHAPE = (
     '<a href="{url}" class="map-link"><title>{title}</title><path d="{path}" class="map-shape {css}"{fill}'
     ' data-party="{slug}" data-class="{key}"/></a>\n    '
 )
-#: The class whose Parties are hatched rather than coloured (no figure recorded), and how.
+#: The class of the Parties whose figure is not recorded: hatched rather than coloured (MapClass.hatched).
 UNKNOWN_CSS = "map-unknown"
 HATCH_FILL = ' fill="url(#world-map-hatch)"'
 
@@ -107,6 +107,10 @@ class MapClass:
     label: str
     css: str
     count: int = 0
+
+    @property
+    def hatched(self):
+        return self.css == UNKNOWN_CSS
 
 
 @dataclass
@@ -162,7 +166,7 @@ class WorldMap:
                     title=escape(row.title),
                     path=escape(shape["path"]),
                     css=escape(row.klass.css),
-                    fill=HATCH_FILL if row.klass.css == UNKNOWN_CSS else "",
+                    fill=HATCH_FILL if row.klass.hatched else "",
                     slug=escape(row.party.slug),
                     key=escape(row.klass.key),
                 )
