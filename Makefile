@@ -81,7 +81,8 @@ bench-xlsx: install
 
 # Load tests under gunicorn on 127.0.0.1 (wrk; bounded). DATABASE_URL must name a database holding data,
 # e.g. the one `make bench` filled. `load`: 30 s, 50 connections over a mix of pages and the API;
-# `load-throughput`: /measures/ then the trivial /healthz, 20 s each at 16 then 50 connections, and their ratios.
+# `load-throughput`: /measures/ then the trivial /healthz, 20 s each at 16 then 50 connections, and their ratios;
+# with REDIS_URL set, as production runs (docs/operations.md: Load and fault tests).
 NEED_DATABASE_URL = test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a database holding data (README: Load and fault tests)."; exit 1; }
 load: install
 	@$(NEED_DATABASE_URL)

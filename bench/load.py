@@ -78,6 +78,17 @@ def print_machine(workers):
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}; load average {load}")
     print(f"server: gunicorn on {HOST}, {workers} sync workers, DJANGO_DEBUG=off")
+    print(page_cache_summary())
+
+
+def page_cache_summary():
+    """One line saying where the workers keep the page cache: the figures of docs/performance.md are on Redis."""
+    if os.environ.get("REDIS_URL"):
+        return "page cache: Redis (REDIS_URL), shared by the workers"
+    return (
+        "page cache: each worker's memory, its generation read from the database on every hit (no REDIS_URL; "
+        "production and docs/performance.md's throughput figures use Redis: set REDIS_URL)"
+    )
 
 
 def setup_django():
