@@ -78,7 +78,6 @@ def print_machine(workers):
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}; load average {load}")
     print(f"server: gunicorn on {HOST}, {workers} sync workers, DJANGO_DEBUG=off")
-    print(page_cache_summary())
 
 
 def page_cache_summary():
@@ -498,6 +497,7 @@ def main(argv=None):
     ensure_wrk()
     setup_django()
     print_machine(args.workers)
+    print(page_cache_summary())
     print(database_summary())
     counts = " then ".join(str(count) for count in rounds)
     print(f"scenario: {args.scenario}, {duration} s per load, {counts} connections")
