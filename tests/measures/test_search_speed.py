@@ -345,7 +345,7 @@ class TestMatchesCountedFromTheIndex:
             filterset.qs.values_list("pk", flat=True)[:20]
         )
 
-    @pytest.mark.parametrize("sort", ["title", "-year"])
+    @pytest.mark.parametrize("sort", ["title", "-year", "relevance"])
     def test_an_api_page_is_the_plain_order_from_its_ids_first(self, client, many, sort):
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/api/v1/measures/", {"q": "music", "sort": sort, "page": 2})
