@@ -22,7 +22,6 @@ from pathlib import Path
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -49,10 +48,10 @@ MODES = {
 }
 DEFAULT_MODE = DEPOSIT
 
-# The shapes' SVG elements, written here rather than by a loop of _world_map.html: every country's shape, each a
+# The shapes' SVG elements, written here rather than by a loop of the maps' templates: every country's shape, each a
 # dozen lookups for the template engine. Each Party's link ends with the same line break and indentation as the
 # template's.
-NON_PARTY_SHAPE = '<path d="{path}" class="map-shape map-nonparty"/>'
+PLAIN_SHAPE = '<path d="{path}" class="map-shape map-nonparty"/>'
 PARTY_SHAPE = (
     '<a href="{url}" class="map-link"><title>{title}</title><path d="{path}" class="map-shape {css}"{fill}'
     ' data-party="{slug}" data-class="{key}"/></a>\n    '
@@ -140,7 +139,10 @@ class WorldMap:
     figure_header: str
     classes: list
     rows: list
-    shapes: list
+    #: The shapes of the countries that are not Parties (drawn first, under the others, never focused)...
+    non_party_paths: list
+    #: ...then each Party's ({path, row, url}), by name: the order of keyboard focus.
+    party_shapes: list
     listed: list
     width: int
     height: float
@@ -149,18 +151,17 @@ class WorldMap:
     cycle: object = None
     note: str = ""
 
-    @cached_property
+    @property
     def non_party_svg(self):
-        """The shapes of the countries that are not Parties, as SVG elements (drawn first, under the others)."""
-        return mark_safe(
-            "".join(NON_PARTY_SHAPE.format(path=escape(shape["path"])) for shape in self.shapes if "row" not in shape)
-        )
+        return plain_shapes_svg(self.non_party_paths)
 
-    @cached_property
+    @property
     def party_svg(self):
         """Each Party's shape in its class, as an SVG link to its page titled with its figure."""
-        return mark_safe(
-            "".join(
+        elements = []
+        for shape in self.party_shapes:
+            row = shape["row"]
+            elements.append(
                 PARTY_SHAPE.format(
                     url=escape(shape["url"]),
                     title=escape(row.title),
@@ -170,10 +171,14 @@ class WorldMap:
                     slug=escape(row.party.slug),
                     key=escape(row.klass.key),
                 )
-                for shape in self.shapes
-                if (row := shape.get("row"))
             )
-        )
+        return mark_safe("".join(elements))
+
+
+def plain_shapes_svg(paths):
+    """Shapes drawn plainly, as the countries that are not Parties are (the world map, the locator), as SVG
+    elements."""
+    return mark_safe("".join(PLAIN_SHAPE.format(path=escape(path)) for path in paths))
 
 
 def deposit_classes():
@@ -353,9 +358,9 @@ def build_world_map(mode, data=None, *, filterset=None, today=None):
             row.on_map, row.small = True, shape["small"]
             drawn.add(shape["iso3"])
             party_shapes.append({"path": shape["path"], "row": row, "url": row.party.get_absolute_url()})
-    other_shapes = [{"path": shape["path"]} for shape in world["shapes"] if shape["iso3"] not in drawn]
+    non_party_paths = [shape["path"] for shape in world["shapes"] if shape["iso3"] not in drawn]
     listed = [row for row in rows if not row.on_map or row.small]
-    not_a_party = MapClass(NOT_A_PARTY, gettext("Not a Party"), "map-nonparty", len(other_shapes))
+    not_a_party = MapClass(NOT_A_PARTY, gettext("Not a Party"), "map-nonparty", len(non_party_paths))
     title = str(MODES[mode])
     if cycle is not None:
         title = gettext("Reporting status, %(year)s cycle") % {"year": cycle.year}
@@ -365,8 +370,8 @@ def build_world_map(mode, data=None, *, filterset=None, today=None):
         figure_header=figure_header,
         classes=[*classes, not_a_party],
         rows=rows,
-        # Non-Parties first (drawn under, never focused), then the Parties by name: the order of keyboard focus.
-        shapes=other_shapes + party_shapes,
+        non_party_paths=non_party_paths,
+        party_shapes=party_shapes,
         listed=listed,
         width=world["width"],
         height=world["height"],
@@ -384,11 +389,15 @@ class Locator:
 
     width: int
     height: float
-    shapes: list
+    plain_paths: list
     marked: list
     rings: list
     unmapped: list
     marked_parties: list
+
+    @property
+    def plain_svg(self):
+        return plain_shapes_svg(self.plain_paths)
 
 
 FIRST_POINT = re.compile(r"M(-?[\d.]+)[ ,](-?[\d.]+)")
@@ -398,11 +407,11 @@ def locator(parties_to_mark):
     """The Locator of `parties_to_mark` (no query)."""
     world = world_shapes()
     wanted = {party.iso3: party for party in parties_to_mark if party.iso3}
-    shapes, marked, rings, drawn = [], [], [], set()
+    plain_paths, marked, rings, drawn = [], [], [], set()
     for shape in world["shapes"]:
         party = wanted.get(shape["iso3"]) if shape["iso3"] else None
         if party is None:
-            shapes.append(shape["path"])
+            plain_paths.append(shape["path"])
             continue
         drawn.add(party.pk)
         marked.append({"path": shape["path"], "party": party})
@@ -412,7 +421,7 @@ def locator(parties_to_mark):
     return Locator(
         width=world["width"],
         height=world["height"],
-        shapes=shapes,
+        plain_paths=plain_paths,
         marked=marked,
         rings=rings,
         unmapped=[party for party in parties_to_mark if party.pk not in drawn],
